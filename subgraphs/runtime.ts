@@ -1,0 +1,44 @@
+import { openEngine } from '../common/db';
+import type { Db } from '../common/db';
+import type { SubgraphServer } from '../common/http/subgraphServer';
+import { createLogger } from '../common/logger';
+import type { Logger } from '../common/logger';
+import { onShutdown } from '../common/shutdown';
+import { loadSubgraphConfig } from '../common/subgraphConfig';
+import type { SubgraphConfig } from '../common/subgraphConfig';
+import { SUBGRAPHS } from './catalog';
+import type { SubgraphName } from './catalog';
+import { migrateSubgraph } from './database';
+
+export interface SubgraphDeps {
+  db: Db;
+  logger: Logger;
+}
+
+export type SubgraphFactory = (config: SubgraphConfig, deps: SubgraphDeps) => Promise<SubgraphServer>;
+
+/**
+ * Entry point shared by the three subgraph processes: read the environment once, open the
+ * database, apply this subgraph's migrations, listen, and close cleanly on a signal.
+ */
+export async function runSubgraph(name: SubgraphName, create: SubgraphFactory): Promise<void> {
+  const defaultPort = SUBGRAPHS.find((s) => s.name === name)!.port;
+  const config = loadSubgraphConfig(name, process.env, defaultPort);
+  const logger = createLogger(name, config.logLevel);
+  const engine = await openEngine({
+    databaseUrl: config.databaseUrl,
+    pgliteDir: config.pgliteDir,
+    applicationName: name,
+    maxConnections: config.dbPoolSize,
+  });
+  const db = engine.handle();
+  const { applied } = await migrateSubgraph(name, db);
+  if (applied.length) logger.info({ applied }, 'migrations applied');
+  const server = await create(config, { db, logger });
+  const url = await server.listen(config.port, config.host);
+  logger.info({ url, database: engine.kind }, `${name} subgraph ready`);
+  onShutdown(logger, async () => {
+    await server.stop();
+    await engine.close();
+  });
+}
