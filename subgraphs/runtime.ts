@@ -15,15 +15,24 @@ export interface SubgraphDeps {
   logger: Logger;
 }
 
-export type SubgraphFactory = (config: SubgraphConfig, deps: SubgraphDeps) => Promise<SubgraphServer>;
+export type SubgraphFactory<C extends SubgraphConfig = SubgraphConfig> = (
+  config: C,
+  deps: SubgraphDeps,
+) => Promise<SubgraphServer>;
+
+export type ConfigLoader<C extends SubgraphConfig> = (env: Record<string, string | undefined>, defaultPort: number) => C;
 
 /**
  * Entry point shared by the three subgraph processes: read the environment once, open the
  * database, apply this subgraph's migrations, listen, and close cleanly on a signal.
  */
-export async function runSubgraph(name: SubgraphName, create: SubgraphFactory): Promise<void> {
+export async function runSubgraph<C extends SubgraphConfig = SubgraphConfig>(
+  name: SubgraphName,
+  create: SubgraphFactory<C>,
+  load: ConfigLoader<C> = (env, port) => loadSubgraphConfig(name, env, port) as C,
+): Promise<void> {
   const defaultPort = SUBGRAPHS.find((s) => s.name === name)!.port;
-  const config = loadSubgraphConfig(name, process.env, defaultPort);
+  const config = load(process.env, defaultPort);
   const logger = createLogger(name, config.logLevel);
   const engine = await openEngine({
     databaseUrl: config.databaseUrl,

@@ -48,6 +48,6 @@ CREATE TABLE grid.patrol (
   result        text NOT NULL CHECK (result IN ('NORMAL', 'ISSUES_FOUND')),
   findings      text NOT NULL
 );
-CREATE INDEX patrol_enterprise_idx ON grid.patrol (enterprise_id, patrolled_at DESC);
+CREATE INDEX patrol_enterprise_idx ON grid.patrol (enterprise_id, patrolled_at DESC, id DESC);
 CREATE INDEX patrol_member_idx ON grid.patrol (member_id);
 CREATE INDEX patrol_grid_idx ON grid.patrol (grid_id);

@@ -1,0 +1,55 @@
+import { RemoteGraphQLDataSource } from '@apollo/gateway';
+import type { Agent } from 'undici';
+import { fetch as undiciFetch } from 'undici';
+import { AppError, ErrorCode } from '../../common/errors';
+import type { Logger } from '../../common/logger';
+
+export interface SubgraphDataSourceOptions {
+  /** Subgraph name, as in the supergraph; errors carry it as `extensions.serviceName`. */
+  name: string;
+  url: string;
+  /** Abort the subgraph request after this many milliseconds. */
+  timeoutMs: number;
+  /** Shared keep-alive connection pool. */
+  dispatcher: Agent;
+  logger: Logger;
+}
+
+type Fetcher = NonNullable<NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher']>;
+
+const isTimeout = (err: unknown): boolean =>
+  err instanceof Error && (err.name === 'TimeoutError' || (err.cause instanceof Error && err.cause.name === 'TimeoutError'));
+
+/**
+ * The one place subgraph calls are customised: keep-alive HTTP through undici with a timeout,
+ * and transport failures turned into errors that name the subgraph but never echo its body.
+ */
+export class SubgraphDataSource extends RemoteGraphQLDataSource {
+  private readonly options: SubgraphDataSourceOptions;
+
+  constructor(options: SubgraphDataSourceOptions) {
+    const fetcher = ((url: string, init: Record<string, unknown>) =>
+      undiciFetch(url, {
+        ...init,
+        dispatcher: options.dispatcher,
+        signal: AbortSignal.timeout(options.timeoutMs),
+      })) as unknown as Fetcher;
+    super({ url: options.url, fetcher });
+    this.options = options;
+  }
+
+  override didEncounterError(error: Error, _req: unknown, response?: { status: number }): void {
+    const serviceName = this.options.name;
+    if (isTimeout(error)) {
+      throw new AppError(ErrorCode.SUBGRAPH_TIMEOUT, `subgraph ${serviceName} did not answer within ${this.options.timeoutMs} ms`, {
+        serviceName,
+      });
+    }
+    this.options.logger.warn({ err: error, serviceName, status: response?.status }, 'subgraph request failed');
+    throw new AppError(
+      ErrorCode.SUBGRAPH_UNAVAILABLE,
+      response ? `subgraph ${serviceName} answered HTTP ${response.status}` : `subgraph ${serviceName} is unreachable`,
+      { serviceName },
+    );
+  }
+}

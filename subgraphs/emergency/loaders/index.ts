@@ -1,0 +1,80 @@
+import DataLoader from 'dataloader';
+import type { Queryable } from '../../../common/db';
+import { groupLoader, isUuid, uniqueLoader } from '../../../common/loaders';
+import { alarmsByIds, alarmsForEnterprises, listAlarms, openAlarmsByGridIds } from '../store/alarms';
+import type { AlarmListFilter, EnterpriseAlarmQuery } from '../store/alarms';
+import { devicesByEnterpriseIds, devicesByIds } from '../store/devices';
+import { fireStationsByIds, listFireStations } from '../store/fireStations';
+import type { AlarmRow, DeviceRow, FireStationRow } from '../store/rows';
+
+/** An `alarms(filter, first)` search, already validated and normalised by the resolver. */
+export interface AlarmSearch {
+  filter: AlarmListFilter;
+  first: number;
+}
+
+/**
+ * Keeps malformed ids away from `::uuid` casts (they are misses, not errors) and sends no
+ * statement at all when nothing valid is left.
+ */
+function validIds<V>(fetch: (ids: readonly string[]) => Promise<V[]>) {
+  return (keys: readonly string[]): Promise<V[]> => {
+    const ids = keys.filter(isUuid);
+    return ids.length ? fetch(ids) : Promise.resolve([]);
+  };
+}
+
+/** Same status list in another order or with repeats is the same query, so it shares a cache entry. */
+export const enterpriseAlarmKey = (q: EnterpriseAlarmQuery): string =>
+  `${q.enterpriseId}|${q.statuses ? [...new Set(q.statuses)].sort().join(',') : '*'}`;
+
+/**
+ * One request's loaders. Created fresh per request so nothing is cached across requests; each
+ * batches every lookup made in one tick into one statement, which keeps a page of entities at a
+ * constant number of statements whatever its size.
+ */
+export function createEmergencyLoaders(db: Queryable) {
+  return {
+    alarmById: uniqueLoader<string, AlarmRow>(
+      validIds((ids) => alarmsByIds(db, ids)),
+      (r) => r.id,
+    ),
+    deviceById: uniqueLoader<string, DeviceRow>(
+      validIds((ids) => devicesByIds(db, ids)),
+      (r) => r.id,
+    ),
+    fireStationById: uniqueLoader<string, FireStationRow>(
+      validIds((ids) => fireStationsByIds(db, ids)),
+      (r) => r.id,
+    ),
+    devicesByEnterprise: groupLoader<string, DeviceRow>(
+      validIds((ids) => devicesByEnterpriseIds(db, ids)),
+      (r) => r.enterpriseId,
+    ),
+    /** Keyed by enterprise and status list; rows carry the key of the query they answer. */
+    alarmsByEnterprise: groupLoader<EnterpriseAlarmQuery, AlarmRow & { key: string }>(
+      async (keys) => {
+        const queries = keys.filter((k) => isUuid(k.enterpriseId));
+        if (!queries.length) return [];
+        const rows = await alarmsForEnterprises(db, queries);
+        return rows.map(({ query, ...alarm }) => ({ ...alarm, key: enterpriseAlarmKey(queries[query]!) }));
+      },
+      (r) => r.key,
+      enterpriseAlarmKey,
+    ),
+    openAlarmsByGrid: groupLoader<string, AlarmRow>(
+      validIds((ids) => openAlarmsByGridIds(db, ids)),
+      (r) => r.gridId ?? '',
+    ),
+    /** Searches are not batchable into one statement; the loader dedupes identical ones in a request. */
+    alarmSearch: new DataLoader<AlarmSearch, AlarmRow[], string>(
+      (searches) => Promise.all(searches.map((s) => listAlarms(db, s.filter, s.first))),
+      { cacheKeyFn: (s) => JSON.stringify(s) },
+    ),
+    allFireStations: new DataLoader<'all', FireStationRow[]>((keys) =>
+      Promise.all(keys.map(() => listFireStations(db))),
+    ),
+  };
+}
+
+export type EmergencyLoaders = ReturnType<typeof createEmergencyLoaders>;

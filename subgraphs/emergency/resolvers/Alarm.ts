@@ -1,0 +1,22 @@
+import type { EmergencyContext } from '../context';
+import type { AlarmRow } from '../store/rows';
+import { entityRef, geoPoint } from './types';
+import type { EntityRef, NoArgs } from './types';
+
+export const Alarm = {
+  __resolveReference: (ref: EntityRef, ctx: EmergencyContext) => ctx.loaders.alarmById.load(ref.id),
+
+  reading: (a: AlarmRow) => ({ value: a.readingValue, unit: a.readingUnit, at: a.readingAt }),
+
+  location: geoPoint,
+
+  device: (a: AlarmRow, _: NoArgs, ctx: EmergencyContext) => ctx.loaders.deviceById.load(a.deviceId),
+
+  // The enterprise and grid registers belong to the other platforms; this subgraph only holds ids.
+  enterprise: (a: AlarmRow) => entityRef('Enterprise', a.enterpriseId),
+
+  grid: (a: AlarmRow) => (a.gridId ? entityRef('Grid', a.gridId) : null),
+
+  dispatchedTo: (a: AlarmRow, _: NoArgs, ctx: EmergencyContext) =>
+    a.fireStationId ? ctx.loaders.fireStationById.load(a.fireStationId) : null,
+};

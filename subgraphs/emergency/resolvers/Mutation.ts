@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import type { Queryable } from '../../../common/db';
+import { AppError, ErrorCode, notFound } from '../../../common/errors';
+import { isUuid } from '../../../common/loaders';
+import { validate } from '../../../common/validation';
+import type { EmergencyContext } from '../context';
+import { closingAction, stepAlarm } from '../domain/alarmLifecycle';
+import type { AlarmAction } from '../domain/alarmLifecycle';
+import { applyAlarmStep, insertAlarmEvent, lockAlarm } from '../store/alarms';
+import type { AlarmStep } from '../store/alarms';
+import { fireStationsByIds } from '../store/fireStations';
+import type { AlarmRow } from '../store/rows';
+
+// Ids are only checked to be strings here: a malformed id is NOT_FOUND, like an unknown one.
+const by = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
+const note = z.string().max(2000, 'must be at most 2000 characters').nullish();
+
+const actionInput = z.object({ alarmId: z.string(), by, note });
+const dispatchInput = z.object({ alarmId: z.string(), fireStationId: z.string(), by });
+const resolveInput = z.object({
+  alarmId: z.string(),
+  outcome: z.enum(['RESOLVED', 'FALSE_ALARM']),
+  by,
+  note,
+});
+
+interface Step {
+  alarmId: string;
+  action: AlarmAction;
+  actor: string;
+  note: string | null;
+  /** Checks that need the transaction (e.g. the station's duty) and what the step writes besides the status. */
+  prepare?: (tx: Queryable) => Promise<Omit<AlarmStep, 'to'>>;
+  /** Whether the note is also kept on the alarm, not only in its trail. */
+  keepNote?: boolean;
+}
+
+/**
+ * One lifecycle step, all or nothing: lock the alarm row (so two officers acting on one alarm
+ * serialise and the second sees the first's status), check the step against the lifecycle,
+ * update the row and append to the trail. Any refusal throws inside the transaction, so a
+ * refused step writes nothing.
+ */
+async function runStep(ctx: EmergencyContext, step: Step): Promise<AlarmRow> {
+  const { alarmId } = step;
+  if (!isUuid(alarmId)) throw notFound('Alarm', alarmId);
+  const row = await ctx.db.transaction(async (tx) => {
+    const from = await lockAlarm(tx, alarmId);
+    if (from === null) throw notFound('Alarm', alarmId);
+    const to = stepAlarm(from, step.action);
+    const extra = step.prepare ? await step.prepare(tx) : {};
+    const updated = await applyAlarmStep(tx, alarmId, {
+      ...extra,
+      to,
+      note: step.keepNote ? step.note : null,
+    });
+    await insertAlarmEvent(tx, { alarmId, from, to, actor: step.actor, note: step.note });
+    return updated;
+  });
+  // Later reads in this request (e.g. a second mutation in the document) must see the new state.
+  ctx.loaders.alarmById.clear(alarmId).prime(alarmId, row);
+  return row;
+}
+
+/** Only a known station on duty can be sent. */
+async function stationToDispatch(tx: Queryable, fireStationId: string): Promise<Omit<AlarmStep, 'to'>> {
+  const [station] = isUuid(fireStationId) ? await fireStationsByIds(tx, [fireStationId]) : [];
+  if (!station) throw notFound('FireStation', fireStationId);
+  if (!station.onDuty) {
+    throw new AppError(
+      ErrorCode.PRECONDITION_FAILED,
+      `Fire station ${JSON.stringify(station.name)} is not on duty`,
+      {
+        field: 'input.fireStationId',
+        fireStationId,
+      },
+    );
+  }
+  return { fireStationId: station.id };
+}
+
+export const Mutation = {
+  acknowledgeAlarm: (_: unknown, args: { input: unknown }, ctx: EmergencyContext) => {
+    const input = validate(actionInput, args.input);
+    return runStep(ctx, {
+      alarmId: input.alarmId,
+      action: 'ACKNOWLEDGE',
+      actor: input.by,
+      note: input.note ?? null,
+    });
+  },
+
+  dispatchAlarm: (_: unknown, args: { input: unknown }, ctx: EmergencyContext) => {
+    const input = validate(dispatchInput, args.input);
+    return runStep(ctx, {
+      alarmId: input.alarmId,
+      action: 'DISPATCH',
+      actor: input.by,
+      note: null,
+      prepare: (tx) => stationToDispatch(tx, input.fireStationId),
+    });
+  },
+
+  reportOnSite: (_: unknown, args: { input: unknown }, ctx: EmergencyContext) => {
+    const input = validate(actionInput, args.input);
+    return runStep(ctx, {
+      alarmId: input.alarmId,
+      action: 'REPORT_ON_SITE',
+      actor: input.by,
+      note: input.note ?? null,
+    });
+  },
+
+  resolveAlarm: (_: unknown, args: { input: unknown }, ctx: EmergencyContext) => {
+    const input = validate(resolveInput, args.input);
+    return runStep(ctx, {
+      alarmId: input.alarmId,
+      action: closingAction(input.outcome),
+      actor: input.by,
+      note: input.note ?? null,
+      keepNote: true,
+    });
+  },
+};

@@ -1,0 +1,21 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { DateTimeScalar } from '../../../common/scalars';
+import type { EmergencyContext } from '../context';
+import { Alarm } from './Alarm';
+import { Device } from './Device';
+import { Enterprise } from './Enterprise';
+import { FireStation } from './FireStation';
+import { Grid } from './Grid';
+import { Mutation } from './Mutation';
+import { Query } from './Query';
+
+export const resolvers = {
+  DateTime: DateTimeScalar,
+  Query,
+  Mutation,
+  Alarm,
+  Device,
+  FireStation,
+  Enterprise,
+  Grid,
+} satisfies GraphQLResolverMap<EmergencyContext>;

@@ -1,0 +1,11 @@
+import type { GridContext } from '../context';
+import type { GridRow, MemberRow, PatrolRow } from '../store/rows';
+
+// Both are non-null in the SDL and guaranteed by the patrol's foreign keys.
+export const Patrol = {
+  member: (patrol: PatrolRow, _args: unknown, { loaders }: GridContext): Promise<MemberRow | null> =>
+    loaders.memberById.load(patrol.memberId),
+
+  grid: (patrol: PatrolRow, _args: unknown, { loaders }: GridContext): Promise<GridRow | null> =>
+    loaders.gridById.load(patrol.gridId),
+};

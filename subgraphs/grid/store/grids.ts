@@ -1,0 +1,101 @@
+import type { Queryable } from '../../../common/db';
+import type { GridLevel, GridRow } from './rows';
+
+// The box's corners are (lon, lat), so the centre's x is the longitude.
+/** Grid columns over the alias `g`, for every statement returning grids. */
+export const COLUMNS = `g.id, g.code, g.name, g.level, g.parent_id AS "parentId", g.area_code AS "areaCode",
+  (center(g.bounds))[1] AS "centerLat", (center(g.bounds))[0] AS "centerLon"`;
+
+/** A row answering the n-th key of a batch whose keys are not columns (0-based `batch`). */
+export type BatchedGridRow = GridRow & { batch: number };
+
+export function gridsByIds(db: Queryable, ids: readonly string[]): Promise<GridRow[]> {
+  return db.query<GridRow>(`SELECT ${COLUMNS} FROM grid.grid g WHERE g.id = ANY($1::uuid[])`, [ids]);
+}
+
+export function gridsByCodes(db: Queryable, codes: readonly string[]): Promise<GridRow[]> {
+  return db.query<GridRow>(`SELECT ${COLUMNS} FROM grid.grid g WHERE g.code = ANY($1::text[])`, [codes]);
+}
+
+/** The small grids of each large grid, ordered by code. */
+export function gridsByParentIds(db: Queryable, parentIds: readonly string[]): Promise<GridRow[]> {
+  return db.query<GridRow>(
+    `SELECT ${COLUMNS} FROM grid.grid g WHERE g.parent_id = ANY($1::uuid[]) ORDER BY g.code`,
+    [parentIds],
+  );
+}
+
+/** Grids drawn directly in each area (not in its descendants), ordered by code. */
+export function gridsByAreaCodes(db: Queryable, areaCodes: readonly string[]): Promise<GridRow[]> {
+  return db.query<GridRow>(
+    `SELECT ${COLUMNS} FROM grid.grid g WHERE g.area_code = ANY($1::text[]) ORDER BY g.code`,
+    [areaCodes],
+  );
+}
+
+export interface GridsUnderArea {
+  areaCode: string;
+  level: GridLevel | null;
+  first: number;
+}
+
+/**
+ * For each key, the first `first` grids (by code) of the area or any area below it, optionally of
+ * one level. The tree walk is one recursive CTE for every key, so a batch is one statement; UNION
+ * (not UNION ALL) stops the walk should the tree ever contain a cycle.
+ */
+export function gridsUnderAreas(db: Queryable, keys: readonly GridsUnderArea[]): Promise<BatchedGridRow[]> {
+  return db.query<BatchedGridRow>(
+    `WITH RECURSIVE k AS (
+       SELECT * FROM unnest($1::text[], $2::text[], $3::int[]) WITH ORDINALITY AS k(area_code, level, lim, i)
+     ), tree AS (
+       SELECT k.i, a.code FROM k JOIN grid.admin_area a ON a.code = k.area_code
+       UNION
+       SELECT t.i, c.code FROM tree t JOIN grid.admin_area c ON c.parent_code = t.code
+     )
+     SELECT ${COLUMNS}, (k.i - 1)::int AS "batch"
+     FROM k JOIN LATERAL (
+       SELECT g.* FROM grid.grid g JOIN tree t ON t.i = k.i AND t.code = g.area_code
+       WHERE k.level IS NULL OR g.level = k.level
+       ORDER BY g.code LIMIT k.lim
+     ) g ON true
+     ORDER BY k.i, g.code`,
+    [keys.map((k) => k.areaCode), keys.map((k) => k.level), keys.map((k) => k.first)],
+  );
+}
+
+export interface LonLat {
+  lon: number;
+  lat: number;
+}
+
+/**
+ * For each point, the small grid whose bounds contain it; where boxes overlap (a drawing error),
+ * the smallest box wins so the answer is stable. Points in no grid have no row.
+ */
+export function smallGridsAt(db: Queryable, points: readonly LonLat[]): Promise<BatchedGridRow[]> {
+  return db.query<BatchedGridRow>(
+    `SELECT ${COLUMNS}, (p.i - 1)::int AS "batch"
+     FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS p(lon, lat, i)
+     JOIN LATERAL (
+       SELECT * FROM grid.grid
+       WHERE level = 'SMALL' AND bounds @> point(p.lon, p.lat)
+       ORDER BY area(bounds), code LIMIT 1
+     ) g ON true`,
+    [points.map((p) => p.lon), points.map((p) => p.lat)],
+  );
+}
+
+/** The grids each member is assigned to (定员), ordered by grid code. */
+export function gridsByMemberIds(
+  db: Queryable,
+  memberIds: readonly string[],
+): Promise<(GridRow & { memberId: string })[]> {
+  return db.query<GridRow & { memberId: string }>(
+    `SELECT ${COLUMNS}, a.member_id AS "memberId"
+     FROM grid.assignment a JOIN grid.grid g ON g.id = a.grid_id
+     WHERE a.member_id = ANY($1::uuid[])
+     ORDER BY g.code`,
+    [memberIds],
+  );
+}

@@ -1,0 +1,31 @@
+import type { Queryable } from '../../../common/db';
+import type { PatrolRow } from './rows';
+
+export interface RecentPatrols {
+  enterpriseId: string;
+  last: number;
+}
+
+/**
+ * For each (enterprise, last) key, that enterprise's `last` most recent patrols, newest first.
+ * A LATERAL subquery with LIMIT per key keeps it one statement for the whole batch and lets each
+ * key stop after `last` rows of the (enterprise_id, patrolled_at DESC) index, however long the
+ * enterprise's history. `batch` is the key's 0-based position.
+ */
+export function recentPatrols(
+  db: Queryable,
+  keys: readonly RecentPatrols[],
+): Promise<(PatrolRow & { batch: number })[]> {
+  return db.query<PatrolRow & { batch: number }>(
+    `SELECT p.id, p.enterprise_id AS "enterpriseId", p.member_id AS "memberId", p.grid_id AS "gridId",
+       p.patrolled_at AS "patrolledAt", p.result, p.findings, (k.i - 1)::int AS "batch"
+     FROM unnest($1::uuid[], $2::int[]) WITH ORDINALITY AS k(enterprise_id, lim, i)
+     JOIN LATERAL (
+       SELECT * FROM grid.patrol
+       WHERE enterprise_id = k.enterprise_id
+       ORDER BY patrolled_at DESC, id DESC LIMIT k.lim
+     ) p ON true
+     ORDER BY k.i, p.patrolled_at DESC, p.id DESC`,
+    [keys.map((k) => k.enterpriseId), keys.map((k) => k.last)],
+  );
+}

@@ -1,0 +1,66 @@
+import type { Db, DbEngine } from '../common/db';
+import type { SubgraphServer } from '../common/http/subgraphServer';
+import { createLogger } from '../common/logger';
+import { loadSubgraphConfig } from '../common/subgraphConfig';
+import { SUBGRAPHS } from './catalog';
+import type { SubgraphName } from './catalog';
+import { migrateSubgraph } from './database';
+import { createEmergencyServer } from './emergency/server';
+import { createGridServer } from './grid/server';
+import { seedDatabase } from './seed';
+import { loadSupervisionConfig } from './supervision/config';
+import { createSupervisionServer } from './supervision/server';
+
+export interface StackOptions {
+  engine: DbEngine;
+  /** Environment the subgraphs' settings are read from (their PORT is ignored: each gets a free port). */
+  env?: Record<string, string | undefined>;
+  /** Seed the demo data set when the register is empty. @default true */
+  seed?: boolean;
+  host?: string;
+  logLevel?: string;
+}
+
+export interface RunningStack {
+  /** GraphQL endpoint of each subgraph. */
+  urls: Record<SubgraphName, string>;
+  /** The database handle of each subgraph; its `stats.statements` counts that subgraph's SQL. */
+  db: Record<SubgraphName, Db>;
+  servers: Record<SubgraphName, SubgraphServer>;
+  seeded: boolean;
+  stop(): Promise<void>;
+}
+
+/**
+ * The three subgraphs in this process on one database engine (how the embedded default runs,
+ * since PGlite is in-process): migrate each schema, seed on first run, listen on free ports.
+ */
+export async function startStack(options: StackOptions): Promise<RunningStack> {
+  const env = options.env ?? {};
+  const host = options.host ?? '127.0.0.1';
+  const db = {} as Record<SubgraphName, Db>;
+  for (const { name } of SUBGRAPHS) {
+    db[name] = options.engine.handle();
+    await migrateSubgraph(name, db[name]);
+  }
+  const { seeded } = options.seed === false ? { seeded: false } : await seedDatabase(db, { scale: 'demo' });
+
+  const logger = (name: string) => createLogger(name, options.logLevel ?? 'info');
+  const servers: Record<SubgraphName, SubgraphServer> = {
+    supervision: await createSupervisionServer(loadSupervisionConfig(env), { db: db.supervision, logger: logger('supervision') }),
+    grid: await createGridServer(loadSubgraphConfig('grid', env), { db: db.grid, logger: logger('grid') }),
+    emergency: await createEmergencyServer(loadSubgraphConfig('emergency', env), { db: db.emergency, logger: logger('emergency') }),
+  };
+  const urls = {} as Record<SubgraphName, string>;
+  for (const { name } of SUBGRAPHS) urls[name] = await servers[name].listen(0, host);
+
+  return {
+    urls,
+    db,
+    servers,
+    seeded,
+    async stop() {
+      await Promise.all(SUBGRAPHS.map(({ name }) => servers[name].stop()));
+    },
+  };
+}

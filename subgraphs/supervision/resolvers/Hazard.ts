@@ -1,0 +1,20 @@
+import { shanghaiDay } from '../../../common/time';
+import type { SupervisionContext } from '../context';
+import { isOverdue } from '../domain/hazardLifecycle';
+import { RISK_COLOR } from '../domain/risk';
+import type { HazardRow, InspectionRow, RiskPointRow } from '../store/rows';
+
+export const Hazard = {
+  enterprise: (h: HazardRow, _: unknown, ctx: SupervisionContext) => ctx.loaders.enterprise.load(h.enterpriseId),
+  overdue: (h: HazardRow) => isOverdue(h.status, h.deadline, shanghaiDay()),
+  rectificationPlan: (h: HazardRow) => h.plan,
+  history: (h: HazardRow, _: unknown, ctx: SupervisionContext) => ctx.loaders.hazardEvents.load(h.id),
+};
+
+export const RiskPoint = {
+  color: (r: RiskPointRow) => RISK_COLOR[r.level],
+};
+
+export const Inspection = {
+  enterprise: (i: InspectionRow, _: unknown, ctx: SupervisionContext) => ctx.loaders.enterprise.load(i.enterpriseId),
+};

@@ -1,0 +1,141 @@
+import type { Queryable } from '../../../common/db';
+import { isUniqueViolation } from '../../../common/db';
+import { AppError, ErrorCode, illegalTransition, notFound, validationFailed } from '../../../common/errors';
+import { isUuid } from '../../../common/loaders';
+import { addDays, shanghaiDay } from '../../../common/time';
+import { validate } from '../../../common/validation';
+import type { SupervisionContext } from '../context';
+import { parseCreditCode } from '../domain/creditCode';
+import { allowedHazardActions, nextHazardStatus } from '../domain/hazardLifecycle';
+import { grade } from '../domain/risk';
+import type { Assessment } from '../domain/risk';
+import { insertEnterprise, lockEnterprise, refreshRiskLevel } from '../store/enterprises';
+import { appendHazardEvent, insertHazard, lockHazard, updateHazardStatus } from '../store/hazards';
+import { insertInspection } from '../store/inspections';
+import { insertRiskPoint, riskPointById, updateRiskPoint } from '../store/riskPoints';
+import type { HazardLevel } from '../store/rows';
+import {
+  hazardTransitionInput,
+  recordInspectionInput,
+  registerEnterpriseInput,
+  reportHazardInput,
+  riskAssessmentInput,
+} from './inputs';
+
+/** Locks the enterprise row for the transaction, or fails with NOT_FOUND (malformed ids included). */
+async function requireEnterprise(tx: Queryable, id: string): Promise<void> {
+  if (!isUuid(id) || !(await lockEnterprise(tx, id))) throw notFound('Enterprise', id);
+}
+
+function checkDeadline(field: string, deadline: string, today: string): void {
+  if (deadline < today) throw validationFailed(field, `must not be before today (${today})`);
+  if (deadline > addDays(today, 730)) throw validationFailed(field, 'must be within two years');
+}
+
+export const Mutation = {
+  async registerEnterprise(_: unknown, { input }: { input: unknown }, ctx: SupervisionContext) {
+    const v = validate(registerEnterpriseInput, input);
+    const creditCode = parseCreditCode(v.creditCode, 'input.creditCode');
+    try {
+      return await insertEnterprise(ctx.db, {
+        name: v.name,
+        creditCode,
+        category: v.category,
+        tier: v.tier,
+        districtCode: v.districtCode,
+        address: v.address,
+        lat: v.location?.lat ?? null,
+        lon: v.location?.lon ?? null,
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) {
+        throw new AppError(ErrorCode.ALREADY_EXISTS, `an enterprise with credit code ${creditCode} is registered already`, {
+          field: 'input.creditCode',
+        });
+      }
+      throw err;
+    }
+  },
+
+  async recordRiskAssessment(_: unknown, { input }: { input: unknown }, ctx: SupervisionContext) {
+    const v = validate(riskAssessmentInput, input);
+    const assessment: Assessment =
+      v.method === 'LEC' ? { method: 'LEC', factors: v.lec! } : { method: 'RISK_MATRIX', factors: v.matrix! };
+    const { score, level } = grade(assessment, ctx.config.riskBands);
+    return ctx.db.transaction(async (tx) => {
+      await requireEnterprise(tx, v.enterpriseId);
+      const record = {
+        enterpriseId: v.enterpriseId,
+        level,
+        score,
+        method: assessment.method,
+        factors: assessment.factors,
+        controlMeasures: v.controlMeasures,
+        controlTier: v.controlTier,
+        assessedBy: v.assessedBy,
+      };
+      let point;
+      if (v.riskPointId) {
+        const existing = isUuid(v.riskPointId) ? await riskPointById(tx, v.riskPointId) : null;
+        if (!existing || existing.enterpriseId !== v.enterpriseId) throw notFound('RiskPoint', v.riskPointId);
+        point = await updateRiskPoint(tx, v.riskPointId, { ...record, name: v.name ?? existing.name });
+      } else {
+        point = await insertRiskPoint(tx, { ...record, name: v.name! });
+      }
+      await refreshRiskLevel(tx, v.enterpriseId);
+      return point;
+    });
+  },
+
+  async reportHazard(_: unknown, { input }: { input: unknown }, ctx: SupervisionContext) {
+    const v = validate(reportHazardInput, input);
+    const today = shanghaiDay();
+    const deadline = v.deadline ?? addDays(today, ctx.config.hazardDeadlineDays[v.level as HazardLevel]);
+    checkDeadline('input.deadline', deadline, today);
+    return ctx.db.transaction(async (tx) => {
+      await requireEnterprise(tx, v.enterpriseId);
+      const hazard = await insertHazard(tx, { ...v, deadline });
+      await appendHazardEvent(tx, { hazardId: hazard.id, action: 'REPORT', from: null, to: 'REPORTED', by: v.foundBy, note: null });
+      return hazard;
+    });
+  },
+
+  async transitionHazard(_: unknown, { input }: { input: unknown }, ctx: SupervisionContext) {
+    const v = validate(hazardTransitionInput, input);
+    if (v.plan) checkDeadline('input.plan.deadline', v.plan.deadline, shanghaiDay());
+    return ctx.db.transaction(async (tx) => {
+      const hazard = isUuid(v.hazardId) ? await lockHazard(tx, v.hazardId) : null;
+      if (!hazard) throw notFound('Hazard', v.hazardId);
+      const to = nextHazardStatus(hazard.status, v.action);
+      if (!to) throw illegalTransition('Hazard', hazard.status, v.action, allowedHazardActions(hazard.status));
+      if (hazard.level === 'MAJOR') {
+        // A major hazard needs a written plan (measures, funds, deadline, person responsible)…
+        if (v.action === 'START_RECTIFICATION' && !v.plan && !hazard.plan) {
+          throw new AppError(ErrorCode.PRECONDITION_FAILED, 'a MAJOR hazard needs a rectification plan before rectifying starts', {
+            field: 'input.plan',
+          });
+        }
+        // …and is closed only after the authority has verified it on site.
+        if (v.action === 'PASS_VERIFICATION' && v.onSite !== true) {
+          throw new AppError(ErrorCode.PRECONDITION_FAILED, 'a MAJOR hazard is closed only after on-site verification', {
+            field: 'input.onSite',
+          });
+        }
+      }
+      const updated = await updateHazardStatus(tx, hazard.id, to, v.plan ?? null);
+      await appendHazardEvent(tx, { hazardId: hazard.id, action: v.action, from: hazard.status, to, by: v.by, note: v.note ?? null });
+      return updated;
+    });
+  },
+
+  async recordInspection(_: unknown, { input }: { input: unknown }, ctx: SupervisionContext) {
+    const v = validate(recordInspectionInput, input);
+    // A few minutes of clock skew between a field tablet and the server is tolerated.
+    if (v.conductedAt.getTime() > Date.now() + 5 * 60_000) throw validationFailed('input.conductedAt', 'must not be in the future');
+    if (v.conductedAt.getTime() < Date.UTC(2000, 0, 1)) throw validationFailed('input.conductedAt', 'must not be before 2000');
+    return ctx.db.transaction(async (tx) => {
+      await requireEnterprise(tx, v.enterpriseId);
+      return insertInspection(tx, v);
+    });
+  },
+};

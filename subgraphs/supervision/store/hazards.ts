@@ -1,0 +1,81 @@
+import type { Queryable } from '../../../common/db';
+import type { HazardEventRow, HazardLevel, HazardRow, HazardStatus, RectificationPlan } from './rows';
+
+const COLUMNS = `id, enterprise_id AS "enterpriseId", description, level, status, source, found_by AS "foundBy",
+  found_at AS "foundAt", deadline, plan, closed_at AS "closedAt"`;
+
+export function hazardsByIds(db: Queryable, ids: readonly string[]): Promise<HazardRow[]> {
+  return db.query<HazardRow>(`SELECT ${COLUMNS} FROM supervision.hazard WHERE id = ANY($1::uuid[])`, [ids]);
+}
+
+/** Every hazard of the given enterprises, newest first; callers narrow by status in memory. */
+export function hazardsByEnterpriseIds(db: Queryable, enterpriseIds: readonly string[]): Promise<HazardRow[]> {
+  return db.query<HazardRow>(
+    `SELECT ${COLUMNS} FROM supervision.hazard WHERE enterprise_id = ANY($1::uuid[]) ORDER BY found_at DESC, id`,
+    [enterpriseIds],
+  );
+}
+
+export function hazardEventsByHazardIds(db: Queryable, hazardIds: readonly string[]): Promise<HazardEventRow[]> {
+  return db.query<HazardEventRow>(
+    `SELECT id, hazard_id AS "hazardId", action, from_status AS "from", to_status AS "to", actor AS "by", note, at
+     FROM supervision.hazard_event WHERE hazard_id = ANY($1::uuid[]) ORDER BY hazard_id, id`,
+    [hazardIds],
+  );
+}
+
+export interface NewHazard {
+  enterpriseId: string;
+  description: string;
+  level: HazardLevel;
+  source: string;
+  foundBy: string;
+  deadline: string;
+}
+
+export async function insertHazard(db: Queryable, h: NewHazard): Promise<HazardRow> {
+  const [row] = await db.query<HazardRow>(
+    `INSERT INTO supervision.hazard (enterprise_id, description, level, status, source, found_by, deadline)
+     VALUES ($1, $2, $3, 'REPORTED', $4, $5, $6::date) RETURNING ${COLUMNS}`,
+    [h.enterpriseId, h.description, h.level, h.source, h.foundBy, h.deadline],
+  );
+  return row!;
+}
+
+/** Reads a hazard and locks it for the rest of the transaction, so two steps cannot race. */
+export async function lockHazard(db: Queryable, id: string): Promise<HazardRow | null> {
+  const [row] = await db.query<HazardRow>(`SELECT ${COLUMNS} FROM supervision.hazard WHERE id = $1::uuid FOR UPDATE`, [id]);
+  return row ?? null;
+}
+
+export async function updateHazardStatus(
+  db: Queryable,
+  id: string,
+  status: HazardStatus,
+  plan: RectificationPlan | null,
+): Promise<HazardRow> {
+  const [row] = await db.query<HazardRow>(
+    `UPDATE supervision.hazard
+     SET status = $2, plan = COALESCE($3::jsonb, plan), closed_at = CASE WHEN $2 = 'CLOSED' THEN now() END
+     WHERE id = $1::uuid RETURNING ${COLUMNS}`,
+    [id, status, plan ? JSON.stringify(plan) : null],
+  );
+  return row!;
+}
+
+export interface HazardStep {
+  hazardId: string;
+  action: string;
+  from: HazardStatus | null;
+  to: HazardStatus;
+  by: string;
+  note: string | null;
+}
+
+export async function appendHazardEvent(db: Queryable, e: HazardStep): Promise<void> {
+  await db.query(
+    `INSERT INTO supervision.hazard_event (hazard_id, action, from_status, to_status, actor, note)
+     VALUES ($1, $2, $3, $4, $5, $6)`,
+    [e.hazardId, e.action, e.from, e.to, e.by, e.note],
+  );
+}
