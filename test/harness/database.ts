@@ -10,11 +10,12 @@ function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+/** Runs one administrative statement (CREATE/DROP DATABASE) on the configured server. */
+export async function adminQuery(sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: testEnv.databaseUrl });
   await client.connect();
   try {
-    return await fn(client);
+    await client.query(sql);
   } finally {
     await client.end();
   }
@@ -30,13 +31,13 @@ export async function openTestEngine(template?: { pgTemplate?: string; pgliteSna
     return createPgliteEngine(template?.pgliteSnapshot ? { loadDataDir: template.pgliteSnapshot } : {});
   }
   const name = `qsg_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  await admin((c) => c.query(`CREATE DATABASE ${name}${template?.pgTemplate ? ` TEMPLATE ${template.pgTemplate}` : ''}`));
+  await adminQuery(`CREATE DATABASE ${name}${template?.pgTemplate ? ` TEMPLATE ${template.pgTemplate}` : ''}`);
   const engine = createPostgresEngine({ connectionString: withDatabase(testEnv.databaseUrl, name), maxConnections: 5 });
   return {
     ...engine,
     close: async () => {
       await engine.close();
-      await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
 }
