@@ -12,7 +12,10 @@ export class ConfigError extends Error {
  * Parses `env` with `schema`, reporting every problem at once, and freezes the result so nothing
  * downstream can mutate configuration. The only place `process.env` values are interpreted.
  */
-export function parseConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): Readonly<z.infer<S>> {
+export function parseConfig<S extends z.ZodType>(
+  schema: S,
+  env: Record<string, string | undefined>,
+): Readonly<z.infer<S>> {
   const result = schema.safeParse(env);
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
@@ -30,4 +33,6 @@ export const optionalUrl = z
   .pipe(z.url().optional())
   .optional();
 
-export const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
+export const logLevel = z
+  .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  .default('info');

@@ -26,7 +26,11 @@ export interface SubgraphConfig {
   readonly logLevel: string;
 }
 
-export function loadSubgraphConfig(name: string, env: Record<string, string | undefined>, defaultPort = 0): SubgraphConfig {
+export function loadSubgraphConfig(
+  name: string,
+  env: Record<string, string | undefined>,
+  defaultPort = 0,
+): SubgraphConfig {
   const raw = parseConfig(subgraphConfigSchema, { PORT: String(defaultPort), ...env });
   return Object.freeze({
     name,

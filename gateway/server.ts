@@ -56,6 +56,7 @@ export function createGatewayServer(config: GatewayConfig, { logger }: GatewayDe
     formatError: createFormatError(logger),
     includeStacktraceInErrorResponses: false,
     introspection: config.introspection,
+    logger,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
   });
 

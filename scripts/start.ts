@@ -23,7 +23,11 @@ async function main(): Promise<void> {
   const started = Date.now();
   const logger = createLogger('start', 'info');
   if (!env.DATABASE_URL) mkdirSync(env.PGLITE_DIR, { recursive: true });
-  const engine = await openEngine({ databaseUrl: env.DATABASE_URL, pgliteDir: env.PGLITE_DIR, applicationName: 'qsg' });
+  const engine = await openEngine({
+    databaseUrl: env.DATABASE_URL,
+    pgliteDir: env.PGLITE_DIR,
+    applicationName: 'qsg',
+  });
   const stack = await startStack({ engine, env: process.env, logLevel: env.LOG_LEVEL });
 
   const config = loadGatewayConfig({ ...process.env, LOG_LEVEL: env.LOG_LEVEL });

@@ -20,7 +20,10 @@ export type SubgraphFactory<C extends SubgraphConfig = SubgraphConfig> = (
   deps: SubgraphDeps,
 ) => Promise<SubgraphServer>;
 
-export type ConfigLoader<C extends SubgraphConfig> = (env: Record<string, string | undefined>, defaultPort: number) => C;
+export type ConfigLoader<C extends SubgraphConfig> = (
+  env: Record<string, string | undefined>,
+  defaultPort: number,
+) => C;
 
 /**
  * Entry point shared by the three subgraph processes: read the environment once, open the

@@ -47,9 +47,15 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 
   const logger = (name: string) => createLogger(name, options.logLevel ?? 'info');
   const servers: Record<SubgraphName, SubgraphServer> = {
-    supervision: await createSupervisionServer(loadSupervisionConfig(env), { db: db.supervision, logger: logger('supervision') }),
+    supervision: await createSupervisionServer(loadSupervisionConfig(env), {
+      db: db.supervision,
+      logger: logger('supervision'),
+    }),
     grid: await createGridServer(loadSubgraphConfig('grid', env), { db: db.grid, logger: logger('grid') }),
-    emergency: await createEmergencyServer(loadSubgraphConfig('emergency', env), { db: db.emergency, logger: logger('emergency') }),
+    emergency: await createEmergencyServer(loadSubgraphConfig('emergency', env), {
+      db: db.emergency,
+      logger: logger('emergency'),
+    }),
   };
   const urls = {} as Record<SubgraphName, string>;
   for (const { name } of SUBGRAPHS) urls[name] = await servers[name].listen(0, host);

@@ -43,7 +43,9 @@ export async function migrate(db: Db, schema: string, dir: string): Promise<Migr
       const checksum = createHash('sha256').update(sql).digest('hex');
       const previous = recorded.get(name);
       if (previous !== undefined && previous !== checksum) {
-        throw new Error(`migration ${schema}/${name} was changed after it was applied; add a new migration instead`);
+        throw new Error(
+          `migration ${schema}/${name} was changed after it was applied; add a new migration instead`,
+        );
       }
       return { name, up: async ({ context }: { context: Queryable }) => context.exec(sql), checksum };
     });
@@ -52,7 +54,10 @@ export async function migrate(db: Db, schema: string, dir: string): Promise<Migr
     const storage: UmzugStorage<Queryable> = {
       executed: async () => [...recorded.keys()],
       logMigration: async ({ name, context }) => {
-        await context.query(`INSERT INTO ${table} (name, checksum) VALUES ($1, $2)`, [name, checksums.get(name)]);
+        await context.query(`INSERT INTO ${table} (name, checksum) VALUES ($1, $2)`, [
+          name,
+          checksums.get(name),
+        ]);
       },
       unlogMigration: async ({ name, context }) => {
         await context.query(`DELETE FROM ${table} WHERE name = $1`, [name]);

@@ -1,7 +1,7 @@
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { Agent } from 'undici';
 import { fetch as undiciFetch } from 'undici';
-import { AppError, ErrorCode } from '../../common/errors';
+import { AppError, ErrorCode, PUBLIC_ERROR_CODES } from '../../common/errors';
 import type { Logger } from '../../common/logger';
 
 export interface SubgraphDataSourceOptions {
@@ -18,7 +18,8 @@ export interface SubgraphDataSourceOptions {
 type Fetcher = NonNullable<NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher']>;
 
 const isTimeout = (err: unknown): boolean =>
-  err instanceof Error && (err.name === 'TimeoutError' || (err.cause instanceof Error && err.cause.name === 'TimeoutError'));
+  err instanceof Error &&
+  (err.name === 'TimeoutError' || (err.cause instanceof Error && err.cause.name === 'TimeoutError'));
 
 /**
  * The one place subgraph calls are customised: keep-alive HTTP through undici with a timeout,
@@ -38,17 +39,43 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource {
     this.options = options;
   }
 
+  /**
+   * A subgraph answers HTTP 4xx with a GraphQL body when it rejects the request itself (e.g. a
+   * variable its scalar refuses): that is the client's error, passed on with its code. Any
+   * other failed response is the subgraph's fault and is reported without its body.
+   */
+  override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]) {
+    const body: unknown = await this.parseBody(response).catch(() => undefined);
+    const first = (body as { errors?: { message?: unknown; extensions?: { code?: unknown } }[] } | undefined)
+      ?.errors?.[0];
+    const code = first?.extensions?.code;
+    if (typeof code === 'string' && PUBLIC_ERROR_CODES.has(code) && typeof first?.message === 'string') {
+      return new AppError(code as ErrorCode, first.message, { serviceName: this.options.name });
+    }
+    return super.errorFromResponse(response);
+  }
+
   override didEncounterError(error: Error, _req: unknown, response?: { status: number }): void {
     const serviceName = this.options.name;
+    if (error instanceof AppError) throw error;
     if (isTimeout(error)) {
-      throw new AppError(ErrorCode.SUBGRAPH_TIMEOUT, `subgraph ${serviceName} did not answer within ${this.options.timeoutMs} ms`, {
-        serviceName,
-      });
+      throw new AppError(
+        ErrorCode.SUBGRAPH_TIMEOUT,
+        `subgraph ${serviceName} did not answer within ${this.options.timeoutMs} ms`,
+        {
+          serviceName,
+        },
+      );
     }
-    this.options.logger.warn({ err: error, serviceName, status: response?.status }, 'subgraph request failed');
+    this.options.logger.warn(
+      { err: error, serviceName, status: response?.status },
+      'subgraph request failed',
+    );
     throw new AppError(
       ErrorCode.SUBGRAPH_UNAVAILABLE,
-      response ? `subgraph ${serviceName} answered HTTP ${response.status}` : `subgraph ${serviceName} is unreachable`,
+      response
+        ? `subgraph ${serviceName} answered HTTP ${response.status}`
+        : `subgraph ${serviceName} is unreachable`,
       { serviceName },
     );
   }

@@ -29,7 +29,11 @@ export interface Context {
 
 export function createContext(rng: Random, now: Date): Context {
   const inspectors = new Map<string, string[]>();
-  for (const d of DISTRICTS) inspectors.set(d.code, Array.from({ length: 12 }, () => personName(rng)));
+  for (const d of DISTRICTS)
+    inspectors.set(
+      d.code,
+      Array.from({ length: 12 }, () => personName(rng)),
+    );
   const agencies = Array.from({ length: 14 }, () => `青岛${brand(rng)}安全技术服务有限公司`);
   return {
     rng,

@@ -22,9 +22,7 @@ export function phoneNumber(rng: Random): string {
 }
 
 /** Brand syllables for shop and company names. */
-const BRAND = [
-  ...'鑫福顺聚华盛德源隆泰和兴嘉宏瑞祥锦丰海润恒信诚达利安康裕昌通凯金宝鸿永益佳汇明正荣茂新远',
-];
+const BRAND = [...'鑫福顺聚华盛德源隆泰和兴嘉宏瑞祥锦丰海润恒信诚达利安康裕昌通凯金宝鸿永益佳汇明正荣茂新远'];
 
 export function brand(rng: Random): string {
   return rng.pick(BRAND) + rng.pick(BRAND);
@@ -58,8 +56,28 @@ export const WORKSHOP_SUFFIXES = [
   '广告制作部',
   '食品加工坊',
 ];
-export const CROWDED_SUFFIXES = ['超市', '宾馆', 'KTV', '网吧', '商场', '农贸市场', '影城', '健身中心', '浴池', '培训学校'];
-export const OFFICE_SUFFIXES = ['大厦', '国际金融中心', '科技园', '商务中心', '国际广场', '金融大厦', '创业中心', '总部大楼'];
+export const CROWDED_SUFFIXES = [
+  '超市',
+  '宾馆',
+  'KTV',
+  '网吧',
+  '商场',
+  '农贸市场',
+  '影城',
+  '健身中心',
+  '浴池',
+  '培训学校',
+];
+export const OFFICE_SUFFIXES = [
+  '大厦',
+  '国际金融中心',
+  '科技园',
+  '商务中心',
+  '国际广场',
+  '金融大厦',
+  '创业中心',
+  '总部大楼',
+];
 export const CHEMICAL_SUFFIXES = [
   '化工有限公司',
   '石化有限公司',
@@ -70,7 +88,14 @@ export const CHEMICAL_SUFFIXES = [
   '涂料有限公司',
   '气体有限公司',
 ];
-export const MINE_SUFFIXES = ['石材有限公司', '矿业有限公司', '花岗岩矿', '石墨矿业有限公司', '建材采石场', '滑石矿'];
+export const MINE_SUFFIXES = [
+  '石材有限公司',
+  '矿业有限公司',
+  '花岗岩矿',
+  '石墨矿业有限公司',
+  '建材采石场',
+  '滑石矿',
+];
 export const INDUSTRY_SUFFIXES = [
   '机械制造有限公司',
   '橡胶制品有限公司',

@@ -41,16 +41,20 @@ export class Random {
   }
 
   /** One key of `weights`, with probability proportional to its weight. */
-  weighted<K extends string>(weights: Readonly<Record<K, number>>): K {
-    const entries = Object.entries(weights) as [K, number][];
+  weighted<K extends string>(weights: Readonly<Partial<Record<K, number>>>): K {
+    // for…in instead of Object.entries: this runs a million times at city scale.
     let total = 0;
-    for (const [, w] of entries) total += w;
+    let last = '';
+    for (const k in weights) {
+      total += weights[k]!;
+      last = k;
+    }
     let r = this.next() * total;
-    for (const [k, w] of entries) {
-      r -= w;
+    for (const k in weights) {
+      r -= weights[k]!;
       if (r < 0) return k;
     }
-    return entries[entries.length - 1]![0];
+    return last as K;
   }
 
   /** `count` distinct items of `items` in random order (all of them when fewer). */

@@ -30,7 +30,10 @@ const LIMITED_SPACE: RiskTemplate = {
 
 export const RISK_TEMPLATES: Readonly<Record<Category, readonly RiskTemplate[]>> = {
   CATERING: [
-    { name: '液化石油气钢瓶存放间', measures: ['钢瓶单独存放并保持通风', '安装可燃气体报警器并联网', '钢瓶数量不超过两瓶'] },
+    {
+      name: '液化石油气钢瓶存放间',
+      measures: ['钢瓶单独存放并保持通风', '安装可燃气体报警器并联网', '钢瓶数量不超过两瓶'],
+    },
     { name: '后厨燃气灶具区', measures: ['使用金属波纹软管', '下班关闭总阀', '配置灭火毯和灭火器'] },
     { name: '厨房排油烟管道', measures: ['每季度清洗油烟管道', '保留清洗记录'] },
     ELECTRICAL,
@@ -55,7 +58,10 @@ export const RISK_TEMPLATES: Readonly<Record<Category, readonly RiskTemplate[]>>
     EVACUATION,
   ],
   HAZARDOUS_CHEMICALS: [
-    { name: '甲醇储罐区', measures: ['液位、温度、压力实时监测', '设置防火堤和紧急切断阀', '可燃气体检测报警联网'] },
+    {
+      name: '甲醇储罐区',
+      measures: ['液位、温度、压力实时监测', '设置防火堤和紧急切断阀', '可燃气体检测报警联网'],
+    },
     { name: '液氯储罐区', measures: ['有毒气体检测报警', '配备碱液吸收装置', '双人双锁管理'] },
     { name: '装卸作业区', measures: ['装卸作业全程监护', '静电接地', '车辆熄火'] },
     { name: '反应釜', measures: ['温度压力联锁', '自动化控制改造', '开停车方案审批'] },
@@ -78,10 +84,7 @@ export const RISK_TEMPLATES: Readonly<Record<Category, readonly RiskTemplate[]>>
     { name: '高低压配电室', measures: ['定期巡检并记录', '配备绝缘防护用具'] },
     LIMITED_SPACE,
   ],
-  FIREWORKS: [
-    { name: '烟花爆竹储存间', measures: ['限量存放', '专人看管', '严禁烟火'] },
-    EVACUATION,
-  ],
+  FIREWORKS: [{ name: '烟花爆竹储存间', measures: ['限量存放', '专人看管', '严禁烟火'] }, EVACUATION],
 };
 
 export const HAZARD_DESCRIPTIONS: Readonly<Record<Category, readonly string[]>> = {

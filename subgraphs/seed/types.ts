@@ -10,7 +10,8 @@ export type Tier = 'HIGH_RISK' | 'ABOVE_SCALE' | 'SMALL';
 export type HazardStatus = 'REPORTED' | 'RECTIFYING' | 'PENDING_VERIFICATION' | 'CLOSED';
 export type AlarmStatus = 'ACTIVE' | 'ACKNOWLEDGED' | 'DISPATCHED' | 'ON_SITE' | 'RESOLVED' | 'FALSE_ALARM';
 export type DeviceKind = 'GAS' | 'SMOKE' | 'TEMPERATURE';
-export type DeviceState = 'NORMAL' | 'LEVEL1_ALARM' | 'LEVEL2_ALARM' | 'FAULT' | 'MASKED' | 'SELF_TEST' | 'OFFLINE';
+export type DeviceState =
+  'NORMAL' | 'LEVEL1_ALARM' | 'LEVEL2_ALARM' | 'FAULT' | 'MASKED' | 'SELF_TEST' | 'OFFLINE';
 
 export interface EnterpriseSeed {
   id: string;
@@ -63,7 +64,8 @@ export interface HazardSeed {
 
 export interface HazardEventSeed {
   hazard_id: string;
-  action: 'REPORT' | 'START_RECTIFICATION' | 'SUBMIT_FOR_VERIFICATION' | 'PASS_VERIFICATION' | 'FAIL_VERIFICATION';
+  action:
+    'REPORT' | 'START_RECTIFICATION' | 'SUBMIT_FOR_VERIFICATION' | 'PASS_VERIFICATION' | 'FAIL_VERIFICATION';
   from_status: HazardStatus | null;
   to_status: HazardStatus;
   actor: string;

@@ -10,9 +10,12 @@ const bands = (fallback: string) =>
     .string()
     .default(fallback)
     .transform((s) => s.split(',').map((n) => Number(n.trim())))
-    .refine((a) => a.length === 3 && a.every((n) => Number.isFinite(n) && n > 0) && a[0]! > a[1]! && a[1]! > a[2]!, {
-      message: 'three descending positive numbers, e.g. 320,160,70',
-    });
+    .refine(
+      (a) => a.length === 3 && a.every((n) => Number.isFinite(n) && n > 0) && a[0]! > a[1]! && a[1]! > a[2]!,
+      {
+        message: 'three descending positive numbers, e.g. 320,160,70',
+      },
+    );
 
 const schema = z.object({
   /** Days to rectify a GENERAL hazard when the report gives no deadline. @default 30 */
@@ -20,7 +23,9 @@ const schema = z.object({
   /** Days to rectify a MAJOR hazard when the report gives no deadline. @default 90 */
   HAZARD_DEADLINE_DAYS_MAJOR: z.coerce.number().int().min(1).max(730).default(90),
   /** LEC band lower bounds MAJOR,SIGNIFICANT,GENERAL (exclusive). @default 320,160,70 */
-  RISK_BANDS_LEC: bands(`${DEFAULT_RISK_BANDS.lecMajor},${DEFAULT_RISK_BANDS.lecSignificant},${DEFAULT_RISK_BANDS.lecGeneral}`),
+  RISK_BANDS_LEC: bands(
+    `${DEFAULT_RISK_BANDS.lecMajor},${DEFAULT_RISK_BANDS.lecSignificant},${DEFAULT_RISK_BANDS.lecGeneral}`,
+  ),
   /** Risk-matrix band lower bounds MAJOR,SIGNIFICANT,GENERAL (inclusive). @default 20,9,4 */
   RISK_BANDS_MATRIX: bands(
     `${DEFAULT_RISK_BANDS.matrixMajor},${DEFAULT_RISK_BANDS.matrixSignificant},${DEFAULT_RISK_BANDS.matrixGeneral}`,
@@ -32,14 +37,27 @@ export interface SupervisionConfig extends SubgraphConfig {
   readonly riskBands: Readonly<RiskBands>;
 }
 
-export function loadSupervisionConfig(env: Record<string, string | undefined>, defaultPort = 0): SupervisionConfig {
+export function loadSupervisionConfig(
+  env: Record<string, string | undefined>,
+  defaultPort = 0,
+): SupervisionConfig {
   const base = loadSubgraphConfig('supervision', env, defaultPort);
   const raw = parseConfig(schema, env);
   const [lecMajor, lecSignificant, lecGeneral] = raw.RISK_BANDS_LEC as [number, number, number];
   const [matrixMajor, matrixSignificant, matrixGeneral] = raw.RISK_BANDS_MATRIX as [number, number, number];
   return Object.freeze({
     ...base,
-    hazardDeadlineDays: Object.freeze({ GENERAL: raw.HAZARD_DEADLINE_DAYS_GENERAL, MAJOR: raw.HAZARD_DEADLINE_DAYS_MAJOR }),
-    riskBands: Object.freeze({ lecMajor, lecSignificant, lecGeneral, matrixMajor, matrixSignificant, matrixGeneral }),
+    hazardDeadlineDays: Object.freeze({
+      GENERAL: raw.HAZARD_DEADLINE_DAYS_GENERAL,
+      MAJOR: raw.HAZARD_DEADLINE_DAYS_MAJOR,
+    }),
+    riskBands: Object.freeze({
+      lecMajor,
+      lecSignificant,
+      lecGeneral,
+      matrixMajor,
+      matrixSignificant,
+      matrixGeneral,
+    }),
   });
 }

@@ -26,13 +26,21 @@ export async function adminQuery(sql: string): Promise<void> {
  * (dropped again on close), or an in-memory PGlite. Optionally cloned from a template database /
  * PGlite snapshot, which is how suites skip re-running migrations and seeds.
  */
-export async function openTestEngine(template?: { pgTemplate?: string; pgliteSnapshot?: Blob }): Promise<DbEngine> {
+export async function openTestEngine(template?: {
+  pgTemplate?: string;
+  pgliteSnapshot?: Blob;
+}): Promise<DbEngine> {
   if (!testEnv.databaseUrl) {
     return createPgliteEngine(template?.pgliteSnapshot ? { loadDataDir: template.pgliteSnapshot } : {});
   }
   const name = `qsg_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE ${name}${template?.pgTemplate ? ` TEMPLATE ${template.pgTemplate}` : ''}`);
-  const engine = createPostgresEngine({ connectionString: withDatabase(testEnv.databaseUrl, name), maxConnections: 5 });
+  await adminQuery(
+    `CREATE DATABASE ${name}${template?.pgTemplate ? ` TEMPLATE ${template.pgTemplate}` : ''}`,
+  );
+  const engine = createPostgresEngine({
+    connectionString: withDatabase(testEnv.databaseUrl, name),
+    maxConnections: 5,
+  });
   return {
     ...engine,
     close: async () => {

@@ -20,7 +20,11 @@ export interface TestSystem {
   gateway: GatewayServer;
   gatewayUrl: string;
   /** POSTs an operation to `url` (the gateway unless given) and returns the parsed body. */
-  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, url?: string): Promise<GraphQLResponse<T>>;
+  gql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    url?: string,
+  ): Promise<GraphQLResponse<T>>;
   stop(): Promise<void>;
 }
 
@@ -42,7 +46,10 @@ export async function startTestSystem(gatewayEnv: Record<string, string> = {}): 
   const engine = await openSeededEngine();
   const stack = await startStack({ engine, seed: false, logLevel: 'silent' });
   const config = loadGatewayConfig({ PORT: '0', LOG_LEVEL: 'silent', ...gatewayEnv });
-  const gateway = createGatewayServer({ ...config, subgraphUrls: stack.urls }, { logger: createLogger('gateway', 'silent') });
+  const gateway = createGatewayServer(
+    { ...config, subgraphUrls: stack.urls },
+    { logger: createLogger('gateway', 'silent') },
+  );
   const gatewayUrl = await gateway.listen(0);
   await gateway.start();
 
@@ -68,4 +75,5 @@ export async function startTestSystem(gatewayEnv: Record<string, string> = {}): 
 }
 
 /** Error codes of a response, in order. */
-export const codesOf = (r: GraphQLResponse<unknown>): unknown[] => (r.errors ?? []).map((e) => e.extensions?.code);
+export const codesOf = (r: GraphQLResponse<unknown>): unknown[] =>
+  (r.errors ?? []).map((e) => e.extensions?.code);

@@ -4,7 +4,8 @@ import type { Db } from '../../common/db';
 import { SUBGRAPHS } from '../../subgraphs/catalog';
 import type { SubgraphName } from '../../subgraphs/catalog';
 import { migrateSubgraph } from '../../subgraphs/database';
-import { seedDatabase } from '../../subgraphs/seed';
+import { generateDataset, seedDatabase } from '../../subgraphs/seed';
+import type { Dataset } from '../../subgraphs/seed';
 
 /**
  * What globalSetup hands the test files through the environment: where the migrated and seeded
@@ -13,21 +14,31 @@ import { seedDatabase } from '../../subgraphs/seed';
 export const TEMPLATE_ENV = {
   pgliteSnapshot: 'QSG_TEST_PGLITE_SNAPSHOT',
   pgTemplate: 'QSG_TEST_PG_TEMPLATE',
+  /** The instant the template was seeded at, so tests regenerate exactly the same data set. */
+  seededAt: 'QSG_TEST_SEEDED_AT',
 } as const;
 
-async function migrateAndSeed(handle: () => Db): Promise<void> {
+/** The data set the template holds (deterministic for a given seeding instant). */
+export function seededDataset(): Dataset {
+  const at = process.env[TEMPLATE_ENV.seededAt];
+  if (!at)
+    throw new Error('the seeded template is made by test/harness/globalSetup.ts; run the tests with jest');
+  return generateDataset({ scale: 'demo', now: new Date(at) });
+}
+
+async function migrateAndSeed(handle: () => Db, now: Date): Promise<void> {
   const db = {} as Record<SubgraphName, Db>;
   for (const { name } of SUBGRAPHS) {
     db[name] = handle();
     await migrateSubgraph(name, db[name]);
   }
-  await seedDatabase(db, { scale: 'demo' });
+  await seedDatabase(db, { scale: 'demo', now });
 }
 
-export async function buildPgliteSnapshot(): Promise<Blob> {
+export async function buildPgliteSnapshot(now: Date): Promise<Blob> {
   const engine = await createPgliteEngine();
   try {
-    await migrateAndSeed(() => engine.handle());
+    await migrateAndSeed(() => engine.handle(), now);
     return await engine.pglite.dumpDataDir('none');
   } finally {
     await engine.close();
@@ -38,6 +49,7 @@ export async function buildPgliteSnapshot(): Promise<Blob> {
 export async function buildPostgresTemplate(
   databaseUrl: string,
   admin: (sql: string) => Promise<void>,
+  now: Date,
 ): Promise<string> {
   const name = `qsg_template_${process.pid}_${randomBytes(3).toString('hex')}`;
   await admin(`CREATE DATABASE ${name}`);
@@ -45,7 +57,7 @@ export async function buildPostgresTemplate(
   url.pathname = `/${name}`;
   const engine = createPostgresEngine({ connectionString: url.toString(), maxConnections: 2 });
   try {
-    await migrateAndSeed(() => engine.handle());
+    await migrateAndSeed(() => engine.handle(), now);
   } finally {
     await engine.close();
   }

@@ -1,20 +1,41 @@
-import { generateDataset } from '../../subgraphs/seed/generate';
 import { startTestSystem } from '../harness/system';
+import { seededDataset } from '../harness/template';
 import type { TestSystem } from '../harness/system';
 
-// The seeded data set is deterministic: its ids and codes do not depend on the day it was made.
-const dataset = generateDataset({ scale: 'demo', now: new Date() });
+const dataset = seededDataset();
 const { showcase } = dataset;
 
 const ENTERPRISE_360 = /* GraphQL */ `
   query Enterprise360($id: ID!) {
     enterprise(id: $id) {
-      id name creditCode riskLevel
-      riskPoints { name level }
-      hazards { level status deadline }
-      inspections { conductedAt result }
-      grid { name members { name } }
-      alarms { severity status raisedAt }
+      id
+      name
+      creditCode
+      riskLevel
+      riskPoints {
+        name
+        level
+      }
+      hazards {
+        level
+        status
+        deadline
+      }
+      inspections {
+        conductedAt
+        result
+      }
+      grid {
+        name
+        members {
+          name
+        }
+      }
+      alarms {
+        severity
+        status
+        raisedAt
+      }
     }
   }
 `;
@@ -27,7 +48,9 @@ afterAll(() => sys.stop());
 
 describe('Enterprise 360 through the gateway', () => {
   it('joins all three platforms for one enterprise', async () => {
-    const res = await sys.gql<{ enterprise: Record<string, unknown> }>(ENTERPRISE_360, { id: showcase.enterpriseId });
+    const res = await sys.gql<{ enterprise: Record<string, unknown> }>(ENTERPRISE_360, {
+      id: showcase.enterpriseId,
+    });
     expect(res.errors).toBeUndefined();
     const e = res.data!.enterprise as Record<string, any>;
     const row = dataset.supervision.enterprise.find((x) => x.id === showcase.enterpriseId)!;
@@ -40,11 +63,15 @@ describe('Enterprise 360 through the gateway', () => {
 
     const riskPoints = dataset.supervision.risk_point.filter((r) => r.enterprise_id === row.id);
     expect(e.riskPoints).toHaveLength(riskPoints.length);
-    expect(new Set(e.riskPoints.map((r: { name: string }) => r.name))).toEqual(new Set(riskPoints.map((r) => r.name)));
+    expect(new Set(e.riskPoints.map((r: { name: string }) => r.name))).toEqual(
+      new Set(riskPoints.map((r) => r.name)),
+    );
 
     const hazards = dataset.supervision.hazard.filter((h) => h.enterprise_id === row.id);
     expect(e.hazards).toHaveLength(hazards.length);
-    expect(e.hazards.map((h: { deadline: string }) => h.deadline).sort()).toEqual(hazards.map((h) => h.deadline).sort());
+    expect(e.hazards.map((h: { deadline: string }) => h.deadline).sort()).toEqual(
+      hazards.map((h) => h.deadline).sort(),
+    );
 
     const inspections = dataset.supervision.inspection.filter((i) => i.enterprise_id === row.id);
     expect(e.inspections).toHaveLength(inspections.length);
@@ -60,7 +87,9 @@ describe('Enterprise 360 through the gateway', () => {
 
     const alarms = dataset.emergency.alarm.filter((a) => a.enterprise_id === row.id);
     expect(e.alarms).toHaveLength(alarms.length);
-    expect(e.alarms.map((a: { status: string }) => a.status)).toEqual(expect.arrayContaining(['ACTIVE', 'RESOLVED']));
+    expect(e.alarms.map((a: { status: string }) => a.status)).toEqual(
+      expect.arrayContaining(['ACTIVE', 'RESOLVED']),
+    );
   });
 
   it('finds the enterprise by credit code, as an entity key too', async () => {
@@ -68,12 +97,16 @@ describe('Enterprise 360 through the gateway', () => {
       `query($c: String!) { enterpriseByCreditCode(creditCode: $c) { id grid { id } } }`,
       { c: showcase.creditCode.toLowerCase() },
     );
-    expect(res).toEqual({ data: { enterpriseByCreditCode: { id: showcase.enterpriseId, grid: { id: showcase.gridId } } } });
+    expect(res).toEqual({
+      data: { enterpriseByCreditCode: { id: showcase.enterpriseId, grid: { id: showcase.gridId } } },
+    });
   });
 
   it('answers null for an unknown or malformed id, without an error', async () => {
     for (const id of ['00000000-0000-4000-8000-000000000000', 'not-a-uuid']) {
-      expect(await sys.gql(`query($id: ID!) { enterprise(id: $id) { id } }`, { id })).toEqual({ data: { enterprise: null } });
+      expect(await sys.gql(`query($id: ID!) { enterprise(id: $id) { id } }`, { id })).toEqual({
+        data: { enterprise: null },
+      });
     }
   });
 
@@ -112,9 +145,12 @@ describe('Enterprise 360 through the gateway', () => {
     expect(res.data.enterprises.totalCount).toBe(major.length);
 
     const showcaseName = dataset.supervision.enterprise.find((e) => e.id === showcase.enterpriseId)!.name;
-    const byName: any = await sys.gql(`query($n: String) { enterprises(filter: { nameContains: $n }) { edges { node { id } } } }`, {
-      n: showcaseName,
-    });
+    const byName: any = await sys.gql(
+      `query($n: String) { enterprises(filter: { nameContains: $n }) { edges { node { id } } } }`,
+      {
+        n: showcaseName,
+      },
+    );
     expect(byName.data.enterprises.edges.map((e: any) => e.node.id)).toContain(showcase.enterpriseId);
   });
 

@@ -1,9 +1,9 @@
 import { creditCodeCheckChar } from '../../subgraphs/supervision/domain/creditCode';
-import { generateDataset } from '../../subgraphs/seed/generate';
 import { codesOf, startTestSystem } from '../harness/system';
+import { seededDataset } from '../harness/template';
 import type { TestSystem } from '../harness/system';
 
-const dataset = generateDataset({ scale: 'demo', now: new Date() });
+const dataset = seededDataset();
 const { showcase } = dataset;
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 
@@ -26,12 +26,19 @@ async function snapshot(): Promise<unknown> {
     'emergency.alarm',
     'emergency.alarm_event',
   ]) {
-    out[table] = await db.query(`SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) AS h, count(*) AS n FROM ${table} t`);
+    out[table] = await db.query(
+      `SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) AS h, count(*) AS n FROM ${table} t`,
+    );
   }
   return out;
 }
 
-async function expectRefused(query: string, variables: Record<string, unknown>, code: string, field?: string) {
+async function expectRefused(
+  query: string,
+  variables: Record<string, unknown>,
+  code: string,
+  field?: string,
+) {
   const before = await snapshot();
   const res = await sys.gql(query, variables);
   expect(codesOf(res)).toEqual([code]);
@@ -70,10 +77,20 @@ describe('registerEnterprise', () => {
 
   it.each([
     ['a malformed credit code', { creditCode: '1234' }, 'CREDIT_CODE_MALFORMED', 'input.creditCode'],
-    ['a wrong check character', { creditCode: validCode('12345678').slice(0, 17) + (validCode('12345678').endsWith('0') ? '1' : '0') }, 'CREDIT_CODE_CHECKSUM', 'input.creditCode'],
+    [
+      'a wrong check character',
+      { creditCode: validCode('12345678').slice(0, 17) + (validCode('12345678').endsWith('0') ? '1' : '0') },
+      'CREDIT_CODE_CHECKSUM',
+      'input.creditCode',
+    ],
     ['an empty name', { name: '   ' }, 'VALIDATION_FAILED', 'input.name'],
     ['an unknown district', { districtCode: '110101' }, 'VALIDATION_FAILED', 'input.districtCode'],
-    ['a location outside Qingdao', { location: { lat: 39.9, lon: 116.4 } }, 'VALIDATION_FAILED', 'input.location.lat'],
+    [
+      'a location outside Qingdao',
+      { location: { lat: 39.9, lon: 116.4 } },
+      'VALIDATION_FAILED',
+      'input.location.lat',
+    ],
     ['a registered credit code', { creditCode: showcase.creditCode }, 'ALREADY_EXISTS', 'input.creditCode'],
   ])('refuses %s', async (_what, overrides, code, field) => {
     await expectRefused(REGISTER, { input: registration(overrides) }, code, field);
@@ -90,7 +107,9 @@ const ASSESS = `mutation($input: RiskAssessmentInput!) { recordRiskAssessment(in
 
 describe('recordRiskAssessment', () => {
   it('grades an LEC assessment and raises the enterprise level to the highest risk point', async () => {
-    const created: any = await sys.gql(REGISTER, { input: registration({ creditCode: validCode('8888888B') }) });
+    const created: any = await sys.gql(REGISTER, {
+      input: registration({ creditCode: validCode('8888888B') }),
+    });
     const enterpriseId = created.data.registerEnterprise.id;
     const res: any = await sys.gql(ASSESS, {
       input: {
@@ -103,7 +122,12 @@ describe('recordRiskAssessment', () => {
         assessedBy: '青岛安评中心',
       },
     });
-    expect(res.data.recordRiskAssessment).toMatchObject({ level: 'MAJOR', score: 540, color: 'RED', method: 'LEC' });
+    expect(res.data.recordRiskAssessment).toMatchObject({
+      level: 'MAJOR',
+      score: 540,
+      color: 'RED',
+      method: 'LEC',
+    });
     const low: any = await sys.gql(ASSESS, {
       input: {
         enterpriseId,
@@ -116,10 +140,17 @@ describe('recordRiskAssessment', () => {
       },
     });
     expect(low.data.recordRiskAssessment).toMatchObject({ level: 'LOW', score: 2, color: 'BLUE' });
-    const e: any = await sys.gql(`query($id: ID!) { enterprise(id: $id) { riskLevel riskColor riskPoints { level } } }`, {
-      id: enterpriseId,
+    const e: any = await sys.gql(
+      `query($id: ID!) { enterprise(id: $id) { riskLevel riskColor riskPoints { level } } }`,
+      {
+        id: enterpriseId,
+      },
+    );
+    expect(e.data.enterprise).toEqual({
+      riskLevel: 'MAJOR',
+      riskColor: 'RED',
+      riskPoints: [{ level: 'MAJOR' }, { level: 'LOW' }],
     });
-    expect(e.data.enterprise).toEqual({ riskLevel: 'MAJOR', riskColor: 'RED', riskPoints: [{ level: 'MAJOR' }, { level: 'LOW' }] });
   });
 
   const base = {
@@ -134,7 +165,12 @@ describe('recordRiskAssessment', () => {
   it.each([
     ['an unknown enterprise', { enterpriseId: UNKNOWN }, 'NOT_FOUND', undefined],
     ['a malformed enterprise id', { enterpriseId: 'x' }, 'NOT_FOUND', undefined],
-    ['a matrix factor out of range', { matrix: { likelihood: 6, severity: 3 } }, 'VALIDATION_FAILED', 'input.matrix.likelihood'],
+    [
+      'a matrix factor out of range',
+      { matrix: { likelihood: 6, severity: 3 } },
+      'VALIDATION_FAILED',
+      'input.matrix.likelihood',
+    ],
     ['LEC without its factors', { method: 'LEC' }, 'VALIDATION_FAILED', 'input.lec'],
     ['no control measures', { controlMeasures: [] }, 'VALIDATION_FAILED', 'input.controlMeasures'],
     ['an unknown risk point', { riskPointId: UNKNOWN }, 'NOT_FOUND', undefined],
@@ -149,14 +185,25 @@ const STEP = `mutation($input: HazardTransitionInput!) { transitionHazard(input:
 describe('hazards', () => {
   const report = (level: string) =>
     sys.gql<any>(REPORT, {
-      input: { enterpriseId: showcase.enterpriseId, description: '燃气软管老化', level, source: 'GRID_PATROL', foundBy: '网格员王芳' },
+      input: {
+        enterpriseId: showcase.enterpriseId,
+        description: '燃气软管老化',
+        level,
+        source: 'GRID_PATROL',
+        foundBy: '网格员王芳',
+      },
     });
 
   it('walks a general hazard through its lifecycle, failed verification included', async () => {
     const h = (await report('GENERAL')).data!.reportHazard;
-    expect(h).toMatchObject({ status: 'REPORTED', overdue: false, history: [{ action: 'REPORT', to: 'REPORTED' }] });
+    expect(h).toMatchObject({
+      status: 'REPORTED',
+      overdue: false,
+      history: [{ action: 'REPORT', to: 'REPORTED' }],
+    });
     const step = async (action: string, note?: string) =>
-      (await sys.gql<any>(STEP, { input: { hazardId: h.id, action, by: '店长', note } })).data!.transitionHazard;
+      (await sys.gql<any>(STEP, { input: { hazardId: h.id, action, by: '店长', note } })).data!
+        .transitionHazard;
     expect((await step('START_RECTIFICATION')).status).toBe('RECTIFYING');
     expect((await step('SUBMIT_FOR_VERIFICATION', '已更换软管')).status).toBe('PENDING_VERIFICATION');
     expect((await step('FAIL_VERIFICATION', '卡箍未紧固')).status).toBe('RECTIFYING');
@@ -176,39 +223,103 @@ describe('hazards', () => {
 
   it('holds a major hazard to a plan and on-site verification', async () => {
     const h = (await report('MAJOR')).data!.reportHazard;
-    await expectRefused(STEP, { input: { hazardId: h.id, action: 'START_RECTIFICATION', by: '店长' } }, 'PRECONDITION_FAILED', 'input.plan');
+    await expectRefused(
+      STEP,
+      { input: { hazardId: h.id, action: 'START_RECTIFICATION', by: '店长' } },
+      'PRECONDITION_FAILED',
+      'input.plan',
+    );
     const plan = { measures: '更换管道', funds: 12000, deadline: '2099-01-01', responsiblePerson: '张伟' };
-    await expectRefused(STEP, { input: { hazardId: h.id, action: 'START_RECTIFICATION', by: '店长', plan } }, 'VALIDATION_FAILED', 'input.plan.deadline');
+    await expectRefused(
+      STEP,
+      { input: { hazardId: h.id, action: 'START_RECTIFICATION', by: '店长', plan } },
+      'VALIDATION_FAILED',
+      'input.plan.deadline',
+    );
     const inTime = { ...plan, deadline: h.deadline };
-    const started: any = await sys.gql(STEP, { input: { hazardId: h.id, action: 'START_RECTIFICATION', by: '店长', plan: inTime } });
-    expect(started.data.transitionHazard).toMatchObject({ status: 'RECTIFYING', rectificationPlan: { responsiblePerson: '张伟' } });
-    await sys.gql(STEP, { input: { hazardId: h.id, action: 'SUBMIT_FOR_VERIFICATION', by: '店长', note: '已完成' } });
-    await expectRefused(STEP, { input: { hazardId: h.id, action: 'PASS_VERIFICATION', by: '执法人员' } }, 'PRECONDITION_FAILED', 'input.onSite');
-    const passed: any = await sys.gql(STEP, { input: { hazardId: h.id, action: 'PASS_VERIFICATION', by: '执法人员', onSite: true } });
+    const started: any = await sys.gql(STEP, {
+      input: { hazardId: h.id, action: 'START_RECTIFICATION', by: '店长', plan: inTime },
+    });
+    expect(started.data.transitionHazard).toMatchObject({
+      status: 'RECTIFYING',
+      rectificationPlan: { responsiblePerson: '张伟' },
+    });
+    await sys.gql(STEP, {
+      input: { hazardId: h.id, action: 'SUBMIT_FOR_VERIFICATION', by: '店长', note: '已完成' },
+    });
+    await expectRefused(
+      STEP,
+      { input: { hazardId: h.id, action: 'PASS_VERIFICATION', by: '执法人员' } },
+      'PRECONDITION_FAILED',
+      'input.onSite',
+    );
+    const passed: any = await sys.gql(STEP, {
+      input: { hazardId: h.id, action: 'PASS_VERIFICATION', by: '执法人员', onSite: true },
+    });
     expect(passed.data.transitionHazard.status).toBe('CLOSED');
   });
 
   it('refuses illegal transitions, naming what is allowed', async () => {
     const h = (await report('GENERAL')).data!.reportHazard;
-    const res = await expectRefused(STEP, { input: { hazardId: h.id, action: 'PASS_VERIFICATION', by: '执法人员' } }, 'ILLEGAL_TRANSITION');
-    expect(res.errors![0]!.extensions).toMatchObject({ from: 'REPORTED', action: 'PASS_VERIFICATION', allowed: ['START_RECTIFICATION'] });
+    const res = await expectRefused(
+      STEP,
+      { input: { hazardId: h.id, action: 'PASS_VERIFICATION', by: '执法人员' } },
+      'ILLEGAL_TRANSITION',
+    );
+    expect(res.errors![0]!.extensions).toMatchObject({
+      from: 'REPORTED',
+      action: 'PASS_VERIFICATION',
+      allowed: ['START_RECTIFICATION'],
+    });
   });
 
   it.each([
-    ['an unknown hazard', STEP, { hazardId: UNKNOWN, action: 'START_RECTIFICATION', by: 'x' }, 'NOT_FOUND', undefined],
-    ['REPORT as a transition', STEP, { hazardId: UNKNOWN, action: 'REPORT', by: 'x' }, 'VALIDATION_FAILED', 'input.action'],
-    ['a submission without a note', STEP, { hazardId: UNKNOWN, action: 'SUBMIT_FOR_VERIFICATION', by: 'x' }, 'VALIDATION_FAILED', 'input.note'],
+    [
+      'an unknown hazard',
+      STEP,
+      { hazardId: UNKNOWN, action: 'START_RECTIFICATION', by: 'x' },
+      'NOT_FOUND',
+      undefined,
+    ],
+    [
+      'REPORT as a transition',
+      STEP,
+      { hazardId: UNKNOWN, action: 'REPORT', by: 'x' },
+      'VALIDATION_FAILED',
+      'input.action',
+    ],
+    [
+      'a submission without a note',
+      STEP,
+      { hazardId: UNKNOWN, action: 'SUBMIT_FOR_VERIFICATION', by: 'x' },
+      'VALIDATION_FAILED',
+      'input.note',
+    ],
     [
       'a deadline in the past',
       REPORT,
-      { enterpriseId: showcase.enterpriseId, description: 'd', level: 'GENERAL', source: 'SELF_CHECK', foundBy: 'x', deadline: '2020-01-01' },
+      {
+        enterpriseId: showcase.enterpriseId,
+        description: 'd',
+        level: 'GENERAL',
+        source: 'SELF_CHECK',
+        foundBy: 'x',
+        deadline: '2020-01-01',
+      },
       'VALIDATION_FAILED',
       'input.deadline',
     ],
     [
       'an impossible date',
       REPORT,
-      { enterpriseId: showcase.enterpriseId, description: 'd', level: 'GENERAL', source: 'SELF_CHECK', foundBy: 'x', deadline: '2030-02-30' },
+      {
+        enterpriseId: showcase.enterpriseId,
+        description: 'd',
+        level: 'GENERAL',
+        source: 'SELF_CHECK',
+        foundBy: 'x',
+        deadline: '2030-02-30',
+      },
       'BAD_USER_INPUT',
       undefined,
     ],
@@ -237,10 +348,20 @@ describe('recordInspection', () => {
   };
   it('records an inspection', async () => {
     const res: any = await sys.gql(INSPECT, { input });
-    expect(res.data.recordInspection).toMatchObject({ kind: 'RANDOM', result: 'COMPLIANT', inspectors: ['李强', '赵敏'], enterprise: { id: showcase.enterpriseId } });
+    expect(res.data.recordInspection).toMatchObject({
+      kind: 'RANDOM',
+      result: 'COMPLIANT',
+      inspectors: ['李强', '赵敏'],
+      enterprise: { id: showcase.enterpriseId },
+    });
   });
   it.each([
-    ['a future date', { conductedAt: new Date(Date.now() + 86400_000).toISOString() }, 'VALIDATION_FAILED', 'input.conductedAt'],
+    [
+      'a future date',
+      { conductedAt: new Date(Date.now() + 86400_000).toISOString() },
+      'VALIDATION_FAILED',
+      'input.conductedAt',
+    ],
     ['no inspectors', { inspectors: [] }, 'VALIDATION_FAILED', 'input.inspectors'],
     ['the same inspector twice', { inspectors: ['李强', '李强'] }, 'VALIDATION_FAILED', 'input.inspectors'],
     ['an unknown enterprise', { enterpriseId: UNKNOWN }, 'NOT_FOUND', undefined],

@@ -1,11 +1,7 @@
 import type { HazardStatus } from '../store/rows';
 
 export type HazardAction =
-  | 'REPORT'
-  | 'START_RECTIFICATION'
-  | 'SUBMIT_FOR_VERIFICATION'
-  | 'PASS_VERIFICATION'
-  | 'FAIL_VERIFICATION';
+  'REPORT' | 'START_RECTIFICATION' | 'SUBMIT_FOR_VERIFICATION' | 'PASS_VERIFICATION' | 'FAIL_VERIFICATION';
 
 /**
  * The hazard lifecycle (DOMAIN.md): REPORTED → RECTIFYING → PENDING_VERIFICATION → CLOSED (销号);

@@ -50,20 +50,31 @@ export interface MatrixFactors {
 }
 
 export type Assessment =
-  | { method: 'LEC'; factors: LecFactors }
-  | { method: 'RISK_MATRIX'; factors: MatrixFactors };
+  { method: 'LEC'; factors: LecFactors } | { method: 'RISK_MATRIX'; factors: MatrixFactors };
 
 /** D = L×E×C, graded with strict lower bounds (DOMAIN: >320, 160–320, 70–160, ≤70). */
-export function gradeLec(f: LecFactors, bands: RiskBands = DEFAULT_RISK_BANDS): { score: number; level: RiskLevel } {
+export function gradeLec(
+  f: LecFactors,
+  bands: RiskBands = DEFAULT_RISK_BANDS,
+): { score: number; level: RiskLevel } {
   // Rounded to 4 places so 0.1 × 10 × 40 is 40, not 40.00000000000001.
   const score = Math.round(f.likelihood * f.exposure * f.consequence * 1e4) / 1e4;
   const level: RiskLevel =
-    score > bands.lecMajor ? 'MAJOR' : score > bands.lecSignificant ? 'SIGNIFICANT' : score > bands.lecGeneral ? 'GENERAL' : 'LOW';
+    score > bands.lecMajor
+      ? 'MAJOR'
+      : score > bands.lecSignificant
+        ? 'SIGNIFICANT'
+        : score > bands.lecGeneral
+          ? 'GENERAL'
+          : 'LOW';
   return { score, level };
 }
 
 /** R = L×S on a 5×5 matrix, graded with inclusive lower bounds (20–25, 9–16, 4–8, 1–3). */
-export function gradeMatrix(f: MatrixFactors, bands: RiskBands = DEFAULT_RISK_BANDS): { score: number; level: RiskLevel } {
+export function gradeMatrix(
+  f: MatrixFactors,
+  bands: RiskBands = DEFAULT_RISK_BANDS,
+): { score: number; level: RiskLevel } {
   const score = f.likelihood * f.severity;
   const level: RiskLevel =
     score >= bands.matrixMajor
@@ -76,7 +87,10 @@ export function gradeMatrix(f: MatrixFactors, bands: RiskBands = DEFAULT_RISK_BA
   return { score, level };
 }
 
-export function grade(a: Assessment, bands: RiskBands = DEFAULT_RISK_BANDS): { score: number; level: RiskLevel } {
+export function grade(
+  a: Assessment,
+  bands: RiskBands = DEFAULT_RISK_BANDS,
+): { score: number; level: RiskLevel } {
   switch (a.method) {
     case 'LEC':
       return gradeLec(a.factors, bands);

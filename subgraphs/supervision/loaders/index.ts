@@ -20,15 +20,33 @@ export interface SupervisionLoaders {
 /** One set per request: batching within the request, no data shared between callers. */
 export function createSupervisionLoaders(db: Db): SupervisionLoaders {
   return {
-    enterprise: uniqueLoader((ids: readonly string[]) => enterprisesByIds(db, ids), (r) => r.id),
+    enterprise: uniqueLoader(
+      (ids: readonly string[]) => enterprisesByIds(db, ids),
+      (r) => r.id,
+    ),
     enterpriseByCreditCode: uniqueLoader(
       (codes: readonly string[]) => enterprisesByCreditCodes(db, codes),
       (r) => r.creditCode,
     ),
-    riskPoints: groupLoader((ids: readonly string[]) => riskPointsByEnterpriseIds(db, ids), (r) => r.enterpriseId),
-    hazard: uniqueLoader((ids: readonly string[]) => hazardsByIds(db, ids), (r) => r.id),
-    hazards: groupLoader((ids: readonly string[]) => hazardsByEnterpriseIds(db, ids), (r) => r.enterpriseId),
-    hazardEvents: groupLoader((ids: readonly string[]) => hazardEventsByHazardIds(db, ids), (r) => r.hazardId),
-    inspections: groupLoader((ids: readonly string[]) => inspectionsByEnterpriseIds(db, ids), (r) => r.enterpriseId),
+    riskPoints: groupLoader(
+      (ids: readonly string[]) => riskPointsByEnterpriseIds(db, ids),
+      (r) => r.enterpriseId,
+    ),
+    hazard: uniqueLoader(
+      (ids: readonly string[]) => hazardsByIds(db, ids),
+      (r) => r.id,
+    ),
+    hazards: groupLoader(
+      (ids: readonly string[]) => hazardsByEnterpriseIds(db, ids),
+      (r) => r.enterpriseId,
+    ),
+    hazardEvents: groupLoader(
+      (ids: readonly string[]) => hazardEventsByHazardIds(db, ids),
+      (r) => r.hazardId,
+    ),
+    inspections: groupLoader(
+      (ids: readonly string[]) => inspectionsByEnterpriseIds(db, ids),
+      (r) => r.enterpriseId,
+    ),
   };
 }

@@ -21,7 +21,7 @@ export const Enterprise = {
   riskPoints: (e: EnterpriseRow, _: unknown, ctx: SupervisionContext) => ctx.loaders.riskPoints.load(e.id),
   hazards: async (e: EnterpriseRow, args: { status?: HazardStatus[] | null }, ctx: SupervisionContext) => {
     const all = await ctx.loaders.hazards.load(e.id);
-    return args.status?.length ? all.filter((h) => args.status!.includes(h.status)) : all;
+    return args.status ? all.filter((h) => args.status!.includes(h.status)) : all;
   },
   inspections: (e: EnterpriseRow, _: unknown, ctx: SupervisionContext) => ctx.loaders.inspections.load(e.id),
 };

@@ -5,7 +5,8 @@ import { RISK_COLOR } from '../domain/risk';
 import type { HazardRow, InspectionRow, RiskPointRow } from '../store/rows';
 
 export const Hazard = {
-  enterprise: (h: HazardRow, _: unknown, ctx: SupervisionContext) => ctx.loaders.enterprise.load(h.enterpriseId),
+  enterprise: (h: HazardRow, _: unknown, ctx: SupervisionContext) =>
+    ctx.loaders.enterprise.load(h.enterpriseId),
   overdue: (h: HazardRow) => isOverdue(h.status, h.deadline, shanghaiDay()),
   rectificationPlan: (h: HazardRow) => h.plan,
   history: (h: HazardRow, _: unknown, ctx: SupervisionContext) => ctx.loaders.hazardEvents.load(h.id),
@@ -16,5 +17,6 @@ export const RiskPoint = {
 };
 
 export const Inspection = {
-  enterprise: (i: InspectionRow, _: unknown, ctx: SupervisionContext) => ctx.loaders.enterprise.load(i.enterpriseId),
+  enterprise: (i: InspectionRow, _: unknown, ctx: SupervisionContext) =>
+    ctx.loaders.enterprise.load(i.enterpriseId),
 };

@@ -49,9 +49,13 @@ export const Mutation = {
       });
     } catch (err) {
       if (isUniqueViolation(err)) {
-        throw new AppError(ErrorCode.ALREADY_EXISTS, `an enterprise with credit code ${creditCode} is registered already`, {
-          field: 'input.creditCode',
-        });
+        throw new AppError(
+          ErrorCode.ALREADY_EXISTS,
+          `an enterprise with credit code ${creditCode} is registered already`,
+          {
+            field: 'input.creditCode',
+          },
+        );
       }
       throw err;
     }
@@ -95,7 +99,14 @@ export const Mutation = {
     return ctx.db.transaction(async (tx) => {
       await requireEnterprise(tx, v.enterpriseId);
       const hazard = await insertHazard(tx, { ...v, deadline });
-      await appendHazardEvent(tx, { hazardId: hazard.id, action: 'REPORT', from: null, to: 'REPORTED', by: v.foundBy, note: null });
+      await appendHazardEvent(tx, {
+        hazardId: hazard.id,
+        action: 'REPORT',
+        from: null,
+        to: 'REPORTED',
+        by: v.foundBy,
+        note: null,
+      });
       return hazard;
     });
   },
@@ -107,23 +118,39 @@ export const Mutation = {
       const hazard = isUuid(v.hazardId) ? await lockHazard(tx, v.hazardId) : null;
       if (!hazard) throw notFound('Hazard', v.hazardId);
       const to = nextHazardStatus(hazard.status, v.action);
-      if (!to) throw illegalTransition('Hazard', hazard.status, v.action, allowedHazardActions(hazard.status));
+      if (!to)
+        throw illegalTransition('Hazard', hazard.status, v.action, allowedHazardActions(hazard.status));
       if (hazard.level === 'MAJOR') {
         // A major hazard needs a written plan (measures, funds, deadline, person responsible)…
         if (v.action === 'START_RECTIFICATION' && !v.plan && !hazard.plan) {
-          throw new AppError(ErrorCode.PRECONDITION_FAILED, 'a MAJOR hazard needs a rectification plan before rectifying starts', {
-            field: 'input.plan',
-          });
+          throw new AppError(
+            ErrorCode.PRECONDITION_FAILED,
+            'a MAJOR hazard needs a rectification plan before rectifying starts',
+            {
+              field: 'input.plan',
+            },
+          );
         }
         // …and is closed only after the authority has verified it on site.
         if (v.action === 'PASS_VERIFICATION' && v.onSite !== true) {
-          throw new AppError(ErrorCode.PRECONDITION_FAILED, 'a MAJOR hazard is closed only after on-site verification', {
-            field: 'input.onSite',
-          });
+          throw new AppError(
+            ErrorCode.PRECONDITION_FAILED,
+            'a MAJOR hazard is closed only after on-site verification',
+            {
+              field: 'input.onSite',
+            },
+          );
         }
       }
       const updated = await updateHazardStatus(tx, hazard.id, to, v.plan ?? null);
-      await appendHazardEvent(tx, { hazardId: hazard.id, action: v.action, from: hazard.status, to, by: v.by, note: v.note ?? null });
+      await appendHazardEvent(tx, {
+        hazardId: hazard.id,
+        action: v.action,
+        from: hazard.status,
+        to,
+        by: v.by,
+        note: v.note ?? null,
+      });
       return updated;
     });
   },
@@ -131,8 +158,10 @@ export const Mutation = {
   async recordInspection(_: unknown, { input }: { input: unknown }, ctx: SupervisionContext) {
     const v = validate(recordInspectionInput, input);
     // A few minutes of clock skew between a field tablet and the server is tolerated.
-    if (v.conductedAt.getTime() > Date.now() + 5 * 60_000) throw validationFailed('input.conductedAt', 'must not be in the future');
-    if (v.conductedAt.getTime() < Date.UTC(2000, 0, 1)) throw validationFailed('input.conductedAt', 'must not be before 2000');
+    if (v.conductedAt.getTime() > Date.now() + 5 * 60_000)
+      throw validationFailed('input.conductedAt', 'must not be in the future');
+    if (v.conductedAt.getTime() < Date.UTC(2000, 0, 1))
+      throw validationFailed('input.conductedAt', 'must not be before 2000');
     return ctx.db.transaction(async (tx) => {
       await requireEnterprise(tx, v.enterpriseId);
       return insertInspection(tx, v);

@@ -42,7 +42,9 @@ export const Query = {
   ): Promise<EnterpriseConnectionSource> => {
     const first = args.first ?? 20;
     if (first < 1 || first > MAX_PAGE_SIZE) {
-      throw new AppError(ErrorCode.VALIDATION_FAILED, `first: must be between 1 and ${MAX_PAGE_SIZE}`, { field: 'first' });
+      throw new AppError(ErrorCode.VALIDATION_FAILED, `first: must be between 1 and ${MAX_PAGE_SIZE}`, {
+        field: 'first',
+      });
     }
     const filter = args.filter ?? {};
     const after = args.after ? decodeCursor(args.after) : null;
@@ -60,5 +62,6 @@ export const EnterpriseConnection = {
     endCursor: c.rows.length ? encodeCursor(c.rows[c.rows.length - 1]!) : null,
   }),
   // Counted only when asked for: a count over a city-wide filter is the expensive part of a page.
-  totalCount: (c: EnterpriseConnectionSource, _: unknown, ctx: SupervisionContext) => countEnterprises(ctx.db, c.filter),
+  totalCount: (c: EnterpriseConnectionSource, _: unknown, ctx: SupervisionContext) =>
+    countEnterprises(ctx.db, c.filter),
 };

@@ -4,7 +4,8 @@ import { QINGDAO_BOUNDS, QINGDAO_DISTRICTS } from '../domain/districts';
 // Input rules for the supervision mutations. GraphQL has already checked types and required
 // fields; these add lengths, ranges and cross-field rules, each failure naming its field.
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
+const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
 const person = text(100);
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
 
@@ -19,8 +20,14 @@ export const registerEnterpriseInput = z.object({
   address: text(300),
   location: z
     .object({
-      lat: z.number().min(QINGDAO_BOUNDS.minLat, 'must lie within Qingdao').max(QINGDAO_BOUNDS.maxLat, 'must lie within Qingdao'),
-      lon: z.number().min(QINGDAO_BOUNDS.minLon, 'must lie within Qingdao').max(QINGDAO_BOUNDS.maxLon, 'must lie within Qingdao'),
+      lat: z
+        .number()
+        .min(QINGDAO_BOUNDS.minLat, 'must lie within Qingdao')
+        .max(QINGDAO_BOUNDS.maxLat, 'must lie within Qingdao'),
+      lon: z
+        .number()
+        .min(QINGDAO_BOUNDS.minLon, 'must lie within Qingdao')
+        .max(QINGDAO_BOUNDS.maxLon, 'must lie within Qingdao'),
     })
     .nullish(),
 });
@@ -38,13 +45,16 @@ export const riskAssessmentInput = z
         consequence: z.number().min(1).max(100),
       })
       .nullish(),
-    matrix: z.object({ likelihood: z.number().int().min(1).max(5), severity: z.number().int().min(1).max(5) }).nullish(),
+    matrix: z
+      .object({ likelihood: z.number().int().min(1).max(5), severity: z.number().int().min(1).max(5) })
+      .nullish(),
     controlMeasures: z.array(text(500)).min(1, 'at least one control measure').max(20),
     controlTier: z.enum(['COMPANY', 'WORKSHOP', 'TEAM', 'POST']),
     assessedBy: person,
   })
   .superRefine((v, ctx) => {
-    if (v.method === 'LEC' && !v.lec) ctx.addIssue({ code: 'custom', path: ['lec'], message: 'required for method LEC' });
+    if (v.method === 'LEC' && !v.lec)
+      ctx.addIssue({ code: 'custom', path: ['lec'], message: 'required for method LEC' });
     if (v.method === 'RISK_MATRIX' && !v.matrix)
       ctx.addIssue({ code: 'custom', path: ['matrix'], message: 'required for method RISK_MATRIX' });
     if (!v.riskPointId && !v.name)
@@ -70,9 +80,12 @@ const plan = z.object({
 export const hazardTransitionInput = z
   .object({
     hazardId: z.string(),
-    action: z.enum(['START_RECTIFICATION', 'SUBMIT_FOR_VERIFICATION', 'PASS_VERIFICATION', 'FAIL_VERIFICATION'], {
-      message: 'REPORT is not a transition: use reportHazard',
-    }),
+    action: z.enum(
+      ['START_RECTIFICATION', 'SUBMIT_FOR_VERIFICATION', 'PASS_VERIFICATION', 'FAIL_VERIFICATION'],
+      {
+        message: 'REPORT is not a transition: use reportHazard',
+      },
+    ),
     by: person,
     note: z.string().trim().max(2000).nullish(),
     plan: plan.nullish(),

@@ -5,13 +5,16 @@ const COLUMNS = `id, name, credit_code AS "creditCode", category, tier, district
   lat, lon, risk_level AS "riskLevel", registered_at AS "registeredAt"`;
 
 export function enterprisesByIds(db: Queryable, ids: readonly string[]): Promise<EnterpriseRow[]> {
-  return db.query<EnterpriseRow>(`SELECT ${COLUMNS} FROM supervision.enterprise WHERE id = ANY($1::uuid[])`, [ids]);
+  return db.query<EnterpriseRow>(`SELECT ${COLUMNS} FROM supervision.enterprise WHERE id = ANY($1::uuid[])`, [
+    ids,
+  ]);
 }
 
 export function enterprisesByCreditCodes(db: Queryable, codes: readonly string[]): Promise<EnterpriseRow[]> {
-  return db.query<EnterpriseRow>(`SELECT ${COLUMNS} FROM supervision.enterprise WHERE credit_code = ANY($1::text[])`, [
-    codes,
-  ]);
+  return db.query<EnterpriseRow>(
+    `SELECT ${COLUMNS} FROM supervision.enterprise WHERE credit_code = ANY($1::text[])`,
+    [codes],
+  );
 }
 
 export interface EnterpriseFilter {

@@ -9,14 +9,20 @@ export function hazardsByIds(db: Queryable, ids: readonly string[]): Promise<Haz
 }
 
 /** Every hazard of the given enterprises, newest first; callers narrow by status in memory. */
-export function hazardsByEnterpriseIds(db: Queryable, enterpriseIds: readonly string[]): Promise<HazardRow[]> {
+export function hazardsByEnterpriseIds(
+  db: Queryable,
+  enterpriseIds: readonly string[],
+): Promise<HazardRow[]> {
   return db.query<HazardRow>(
     `SELECT ${COLUMNS} FROM supervision.hazard WHERE enterprise_id = ANY($1::uuid[]) ORDER BY found_at DESC, id`,
     [enterpriseIds],
   );
 }
 
-export function hazardEventsByHazardIds(db: Queryable, hazardIds: readonly string[]): Promise<HazardEventRow[]> {
+export function hazardEventsByHazardIds(
+  db: Queryable,
+  hazardIds: readonly string[],
+): Promise<HazardEventRow[]> {
   return db.query<HazardEventRow>(
     `SELECT id, hazard_id AS "hazardId", action, from_status AS "from", to_status AS "to", actor AS "by", note, at
      FROM supervision.hazard_event WHERE hazard_id = ANY($1::uuid[]) ORDER BY hazard_id, id`,
@@ -44,7 +50,10 @@ export async function insertHazard(db: Queryable, h: NewHazard): Promise<HazardR
 
 /** Reads a hazard and locks it for the rest of the transaction, so two steps cannot race. */
 export async function lockHazard(db: Queryable, id: string): Promise<HazardRow | null> {
-  const [row] = await db.query<HazardRow>(`SELECT ${COLUMNS} FROM supervision.hazard WHERE id = $1::uuid FOR UPDATE`, [id]);
+  const [row] = await db.query<HazardRow>(
+    `SELECT ${COLUMNS} FROM supervision.hazard WHERE id = $1::uuid FOR UPDATE`,
+    [id],
+  );
   return row ?? null;
 }
 

@@ -3,7 +3,10 @@ import type { InspectionRow } from './rows';
 
 const COLUMNS = `id, enterprise_id AS "enterpriseId", conducted_at AS "conductedAt", kind, inspectors, findings, result`;
 
-export function inspectionsByEnterpriseIds(db: Queryable, enterpriseIds: readonly string[]): Promise<InspectionRow[]> {
+export function inspectionsByEnterpriseIds(
+  db: Queryable,
+  enterpriseIds: readonly string[],
+): Promise<InspectionRow[]> {
   return db.query<InspectionRow>(
     `SELECT ${COLUMNS} FROM supervision.inspection WHERE enterprise_id = ANY($1::uuid[])
      ORDER BY conducted_at DESC, id`,

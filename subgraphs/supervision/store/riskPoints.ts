@@ -6,7 +6,10 @@ const COLUMNS = `id, enterprise_id AS "enterpriseId", name, level, method, score
   assessed_by AS "assessedBy"`;
 
 /** Every risk point of the given enterprises, most severe first. */
-export function riskPointsByEnterpriseIds(db: Queryable, enterpriseIds: readonly string[]): Promise<RiskPointRow[]> {
+export function riskPointsByEnterpriseIds(
+  db: Queryable,
+  enterpriseIds: readonly string[],
+): Promise<RiskPointRow[]> {
   return db.query<RiskPointRow>(
     `SELECT ${COLUMNS} FROM supervision.risk_point WHERE enterprise_id = ANY($1::uuid[])
      ORDER BY array_position(ARRAY['MAJOR', 'SIGNIFICANT', 'GENERAL', 'LOW'], level), name, id`,
@@ -15,7 +18,10 @@ export function riskPointsByEnterpriseIds(db: Queryable, enterpriseIds: readonly
 }
 
 export async function riskPointById(db: Queryable, id: string): Promise<RiskPointRow | null> {
-  const [row] = await db.query<RiskPointRow>(`SELECT ${COLUMNS} FROM supervision.risk_point WHERE id = $1::uuid`, [id]);
+  const [row] = await db.query<RiskPointRow>(
+    `SELECT ${COLUMNS} FROM supervision.risk_point WHERE id = $1::uuid`,
+    [id],
+  );
   return row ?? null;
 }
 
@@ -36,18 +42,42 @@ export async function insertRiskPoint(db: Queryable, r: RiskAssessmentRecord): P
     `INSERT INTO supervision.risk_point
        (enterprise_id, name, level, method, score, factors, control_measures, control_tier, assessed_by)
      VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::text[], $8, $9) RETURNING ${COLUMNS}`,
-    [r.enterpriseId, r.name, r.level, r.method, r.score, JSON.stringify(r.factors), r.controlMeasures, r.controlTier, r.assessedBy],
+    [
+      r.enterpriseId,
+      r.name,
+      r.level,
+      r.method,
+      r.score,
+      JSON.stringify(r.factors),
+      r.controlMeasures,
+      r.controlTier,
+      r.assessedBy,
+    ],
   );
   return row!;
 }
 
 /** A re-assessment replaces the grade, inputs and measures and stamps a new assessment time. */
-export async function updateRiskPoint(db: Queryable, id: string, r: RiskAssessmentRecord): Promise<RiskPointRow> {
+export async function updateRiskPoint(
+  db: Queryable,
+  id: string,
+  r: RiskAssessmentRecord,
+): Promise<RiskPointRow> {
   const [row] = await db.query<RiskPointRow>(
     `UPDATE supervision.risk_point SET name = $2, level = $3, method = $4, score = $5, factors = $6::jsonb,
        control_measures = $7::text[], control_tier = $8, assessed_by = $9, assessed_at = now()
      WHERE id = $1::uuid RETURNING ${COLUMNS}`,
-    [id, r.name, r.level, r.method, r.score, JSON.stringify(r.factors), r.controlMeasures, r.controlTier, r.assessedBy],
+    [
+      id,
+      r.name,
+      r.level,
+      r.method,
+      r.score,
+      JSON.stringify(r.factors),
+      r.controlMeasures,
+      r.controlTier,
+      r.assessedBy,
+    ],
   );
   return row!;
 }

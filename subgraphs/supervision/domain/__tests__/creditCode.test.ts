@@ -13,8 +13,8 @@ describe('unified social credit code (GB 32100-2015)', () => {
     expect(creditCodeCheckChar('00000000000000000')).toBe('0');
     // Σ = 1·1 = 1; (31 − 1) mod 31 = 30 → the 31st character, Y.
     expect(creditCodeCheckChar('10000000000000000')).toBe('Y');
-    // Σ = 1·3 = 3; 28 → U.
-    expect(creditCodeCheckChar('01000000000000000')).toBe('U');
+    // Σ = 1·3 = 3; (31 − 3) = 28 → W (I, O, S, V and Z are skipped).
+    expect(creditCodeCheckChar('01000000000000000')).toBe('W');
   });
 
   it('normalises case and white space', () => {

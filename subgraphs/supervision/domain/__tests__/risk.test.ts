@@ -28,7 +28,12 @@ describe('risk grading', () => {
   });
 
   it('uses configured bands', () => {
-    expect(gradeLec({ likelihood: 3, exposure: 6, consequence: 9 }, { ...DEFAULT_RISK_BANDS, lecSignificant: 200 })).toEqual({
+    expect(
+      gradeLec(
+        { likelihood: 3, exposure: 6, consequence: 9 },
+        { ...DEFAULT_RISK_BANDS, lecSignificant: 200 },
+      ),
+    ).toEqual({
       score: 162,
       level: 'GENERAL',
     });

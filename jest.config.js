@@ -1,8 +1,7 @@
-import type { Config } from 'jest';
-
 // PGlite loads its WebAssembly through dynamic import(), which jest only allows with
 // --experimental-vm-modules (set in the npm script); swc keeps the transform fast.
-const config: Config = {
+/** @type {import('jest').Config} */
+module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   testMatch: ['**/__tests__/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
@@ -12,5 +11,3 @@ const config: Config = {
   testTimeout: 60_000,
   maxWorkers: 2,
 };
-
-export default config;

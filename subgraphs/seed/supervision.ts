@@ -1,0 +1,318 @@
+/** The supervision platform's rows: enterprises, risk points, hazards with their trail, inspections. */
+import { addDays, shanghaiDay } from '../../common/time';
+import { CREDIT_CODE_ALPHABET, creditCodeCheckChar } from '../supervision/domain/creditCode';
+import { DAY, HOUR, MINUTE, daysAgo, iso } from './context';
+import type { Context } from './context';
+import { INSPECTION_FINDINGS_BAD, INSPECTION_FINDINGS_OK, personName } from './names';
+import { districtByCode } from './places';
+import { HAZARD_DESCRIPTIONS, RISK_TEMPLATES } from './templates';
+import type { Category } from './templates';
+import type {
+  EnterpriseSeed,
+  HazardEventSeed,
+  HazardSeed,
+  HazardStatus,
+  RiskLevel,
+  RiskPointSeed,
+  Tier,
+} from './types';
+
+export const LEVEL_RANK: Readonly<Record<RiskLevel, number>> = {
+  LOW: 1,
+  GENERAL: 2,
+  SIGNIFICANT: 3,
+  MAJOR: 4,
+};
+
+/** LEC bands (DOMAIN.md): D > 320 MAJOR, 160–320 SIGNIFICANT, 70–160 GENERAL, ≤ 70 LOW. */
+export function lecLevel(d: number): RiskLevel {
+  if (d > 320) return 'MAJOR';
+  if (d > 160) return 'SIGNIFICANT';
+  if (d > 70) return 'GENERAL';
+  return 'LOW';
+}
+
+/** 5×5 matrix bands: 20–25 MAJOR, 9–16 SIGNIFICANT, 4–8 GENERAL, 1–3 LOW. */
+export function matrixLevel(r: number): RiskLevel {
+  if (r >= 20) return 'MAJOR';
+  if (r >= 9) return 'SIGNIFICANT';
+  if (r >= 4) return 'GENERAL';
+  return 'LOW';
+}
+
+// Standard LEC scales: likelihood, exposure frequency, consequence.
+const LEC_L = [0.1, 0.2, 0.5, 1, 3, 6, 10];
+const LEC_E = [0.5, 1, 2, 3, 6, 10];
+const LEC_C = [1, 3, 7, 15, 40, 100];
+
+const LEVEL_WEIGHTS: Readonly<Record<Tier, Record<RiskLevel, number>>> = {
+  HIGH_RISK: { MAJOR: 15, SIGNIFICANT: 35, GENERAL: 35, LOW: 15 },
+  ABOVE_SCALE: { MAJOR: 3, SIGNIFICANT: 20, GENERAL: 45, LOW: 32 },
+  SMALL: { MAJOR: 1, SIGNIFICANT: 8, GENERAL: 40, LOW: 51 },
+};
+
+const CONTROL_TIER: Readonly<Record<RiskLevel, readonly RiskPointSeed['control_tier'][]>> = {
+  MAJOR: ['COMPANY'],
+  SIGNIFICANT: ['COMPANY', 'WORKSHOP'],
+  GENERAL: ['WORKSHOP', 'TEAM'],
+  LOW: ['TEAM', 'POST'],
+};
+
+export interface EnterpriseSpec {
+  category: Category;
+  tier: Tier;
+  districtCode: string;
+  name: string;
+  address: string;
+  lat: number;
+  lon: number;
+}
+
+function creditCode(ctx: Context, districtCode: string): string {
+  for (;;) {
+    let org = '';
+    for (let i = 0; i < 9; i++) org += CREDIT_CODE_ALPHABET[ctx.rng.int(0, CREDIT_CODE_ALPHABET.length - 1)];
+    const first17 = `91${districtCode}${org}`;
+    const code = first17 + creditCodeCheckChar(first17);
+    if (!ctx.creditCodes.has(code)) {
+      ctx.creditCodes.add(code);
+      return code;
+    }
+  }
+}
+
+export function addEnterprise(ctx: Context, spec: EnterpriseSpec): EnterpriseSeed {
+  const years = spec.tier === 'HIGH_RISK' ? [3, 25] : spec.tier === 'ABOVE_SCALE' ? [2, 20] : [0.5, 12];
+  const e: EnterpriseSeed = {
+    id: ctx.rng.uuid(),
+    credit_code: creditCode(ctx, spec.districtCode),
+    name: spec.name,
+    category: spec.category,
+    tier: spec.tier,
+    district_code: spec.districtCode,
+    address: spec.address,
+    lat: Math.round(spec.lat * 1e6) / 1e6,
+    lon: Math.round(spec.lon * 1e6) / 1e6,
+    risk_level: null,
+    registered_at: iso(daysAgo(ctx, years[0]! * 365, years[1]! * 365)),
+  };
+  ctx.ds.supervision.enterprise.push(e);
+  return e;
+}
+
+function assess(ctx: Context, tier: Tier): Pick<RiskPointSeed, 'level' | 'method' | 'score' | 'factors'> {
+  const { rng } = ctx;
+  const target = rng.weighted(LEVEL_WEIGHTS[tier]);
+  const lec = rng.chance(tier === 'SMALL' ? 0.3 : 0.6);
+  // Draw assessments until one falls in the target band (bounded; the last draw stands).
+  for (let attempt = 0; ; attempt++) {
+    if (lec) {
+      const likelihood = rng.pick(LEC_L);
+      const exposure = rng.pick(LEC_E);
+      const consequence = rng.pick(LEC_C);
+      const score = Math.round(likelihood * exposure * consequence * 100) / 100;
+      const level = lecLevel(score);
+      if (level === target || attempt >= 200) {
+        return { level, method: 'LEC', score, factors: { likelihood, exposure, consequence } };
+      }
+    } else {
+      const likelihood = rng.int(1, 5);
+      const severity = rng.int(1, 5);
+      const score = likelihood * severity;
+      const level = matrixLevel(score);
+      if (level === target || attempt >= 200) {
+        return { level, method: 'RISK_MATRIX', score, factors: { likelihood, severity } };
+      }
+    }
+  }
+}
+
+export function addRiskPoints(ctx: Context, e: EnterpriseSeed, count: number): void {
+  const { rng } = ctx;
+  const templates = rng.sample(RISK_TEMPLATES[e.category], count);
+  let best: RiskLevel | null = null;
+  for (const t of templates) {
+    const a = assess(ctx, e.tier);
+    const byAgency = e.tier !== 'SMALL' || rng.chance(0.3);
+    ctx.ds.supervision.risk_point.push({
+      id: rng.uuid(),
+      enterprise_id: e.id,
+      name: t.name,
+      ...a,
+      control_measures: rng.sample(t.measures, rng.int(1, Math.min(3, t.measures.length))),
+      control_tier: rng.pick(CONTROL_TIER[a.level]),
+      assessed_at: iso(daysAgo(ctx, 20, 720)),
+      assessed_by: byAgency ? rng.pick(ctx.agencies) : `${personName(rng)}（企业自评）`,
+    });
+    if (best === null || LEVEL_RANK[a.level] > LEVEL_RANK[best]) best = a.level;
+  }
+  e.risk_level = best;
+}
+
+const STATUS_WEIGHTS: Readonly<Record<HazardStatus, number>> = {
+  CLOSED: 50,
+  REPORTED: 15,
+  RECTIFYING: 20,
+  PENDING_VERIFICATION: 15,
+};
+
+export interface HazardOptions {
+  status?: HazardStatus;
+  /** Grid member of the enterprise's grid, who reports GRID_PATROL hazards and verifies general ones. */
+  gridMember?: string | undefined;
+}
+
+const authority = (ctx: Context, e: EnterpriseSeed): string =>
+  `${districtByCode(e.district_code).name}应急管理局 ${ctx.rng.pick(ctx.inspectors.get(e.district_code)!)}`;
+
+export function addHazard(ctx: Context, e: EnterpriseSeed, options: HazardOptions = {}): HazardSeed {
+  const { rng } = ctx;
+  const majorP = e.tier === 'HIGH_RISK' ? 0.25 : e.tier === 'ABOVE_SCALE' ? 0.1 : 0.03;
+  const level = rng.chance(majorP) ? 'MAJOR' : 'GENERAL';
+  const status = options.status ?? rng.weighted(STATUS_WEIGHTS);
+  const source: HazardSeed['source'] = rng.weighted(
+    options.gridMember
+      ? { GRID_PATROL: 40, SELF_CHECK: 20, INSPECTION: 25, SERVICE_AGENCY: 15 }
+      : { SELF_CHECK: 35, SERVICE_AGENCY: 30, INSPECTION: 30, GRID_PATROL: 5 },
+  );
+  const owner = personName(rng);
+  const foundBy =
+    source === 'SELF_CHECK'
+      ? `${owner}（企业安全员）`
+      : source === 'SERVICE_AGENCY'
+        ? rng.pick(ctx.agencies)
+        : source === 'GRID_PATROL'
+          ? (options.gridMember ?? `网格员 ${personName(rng)}`)
+          : authority(ctx, e);
+
+  const open = status !== 'CLOSED';
+  const foundMs = open
+    ? rng.chance(0.7)
+      ? daysAgo(ctx, 2, 45)
+      : daysAgo(ctx, 60, 300)
+    : daysAgo(ctx, 30, 720);
+  const limitDays = level === 'MAJOR' ? rng.int(60, 90) : rng.int(15, 30);
+  const deadline = addDays(shanghaiDay(new Date(foundMs)), limitDays);
+
+  // The steps that lead to `status`, with at most one failed verification on the way.
+  const actions: HazardEventSeed['action'][] = ['REPORT'];
+  if (status !== 'REPORTED') {
+    actions.push('START_RECTIFICATION');
+    if (rng.chance(0.2)) actions.push('SUBMIT_FOR_VERIFICATION', 'FAIL_VERIFICATION');
+    if (status === 'PENDING_VERIFICATION' || status === 'CLOSED') actions.push('SUBMIT_FOR_VERIFICATION');
+    if (status === 'CLOSED') actions.push('PASS_VERIFICATION');
+  }
+  const endMs = open
+    ? ctx.now - rng.int(1, 20) * HOUR
+    : Math.min(
+        ctx.now - HOUR,
+        foundMs + limitDays * DAY * (rng.chance(0.1) ? rng.float(1.1, 1.5) : rng.float(0.3, 0.95)),
+      );
+  const offsets = actions.map((_, i) => (i === 0 ? 0 : rng.next())).sort((a, b) => a - b);
+
+  const h: HazardSeed = {
+    id: rng.uuid(),
+    enterprise_id: e.id,
+    description: rng.pick(HAZARD_DESCRIPTIONS[e.category]),
+    level,
+    status,
+    source,
+    found_by: foundBy,
+    found_at: iso(foundMs),
+    deadline,
+    plan: null,
+    closed_at: null,
+  };
+  if (level === 'MAJOR' && status !== 'REPORTED') {
+    const measures = rng.sample(RISK_TEMPLATES[e.category], 1)[0]!.measures;
+    h.plan = {
+      measures: `${h.description}：${measures.join('；')}`,
+      funds: rng.int(20, 500) * 1000,
+      deadline,
+      responsiblePerson: owner,
+    };
+  }
+
+  const verifier = level === 'MAJOR' || !options.gridMember ? authority(ctx, e) : options.gridMember;
+  let from: HazardStatus | null = null;
+  actions.forEach((action, i) => {
+    const at = foundMs + Math.round(offsets[i]! * (endMs - foundMs)) + i * MINUTE;
+    const to: HazardStatus =
+      action === 'REPORT'
+        ? 'REPORTED'
+        : action === 'START_RECTIFICATION' || action === 'FAIL_VERIFICATION'
+          ? 'RECTIFYING'
+          : action === 'SUBMIT_FOR_VERIFICATION'
+            ? 'PENDING_VERIFICATION'
+            : 'CLOSED';
+    const actor =
+      action === 'REPORT'
+        ? foundBy
+        : action === 'PASS_VERIFICATION' || action === 'FAIL_VERIFICATION'
+          ? verifier
+          : `${owner}（企业负责人）`;
+    const note =
+      action === 'FAIL_VERIFICATION'
+        ? '复查未通过：整改不彻底，继续整改'
+        : action === 'PASS_VERIFICATION'
+          ? level === 'MAJOR'
+            ? '现场核查合格，准予销号'
+            : '复查合格，予以销号'
+          : action === 'START_RECTIFICATION' && h.plan
+            ? '已制定重大隐患治理方案'
+            : null;
+    ctx.ds.supervision.hazard_event.push({
+      hazard_id: h.id,
+      action,
+      from_status: from,
+      to_status: to,
+      actor,
+      note,
+      at: iso(at),
+    });
+    if (to === 'CLOSED') h.closed_at = iso(at);
+    from = to;
+  });
+  ctx.ds.supervision.hazard.push(h);
+  return h;
+}
+
+/** Inspections over the last two years: `perYear` is drawn once for each of the two years. */
+export function addInspections(ctx: Context, e: EnterpriseSeed, counts: readonly number[]): void {
+  const { rng } = ctx;
+  const key = e.tier === 'HIGH_RISK' || e.risk_level === 'MAJOR';
+  counts.forEach((count, year) => {
+    for (let i = 0; i < count; i++) {
+      const kind = rng.weighted<InspectionKind>(
+        key
+          ? { PLANNED: 65, REVIEW: 15, RANDOM: 10, COMPLAINT: 5, CLUE: 5 }
+          : e.tier === 'ABOVE_SCALE'
+            ? { RANDOM: 45, PLANNED: 30, REVIEW: 10, COMPLAINT: 10, CLUE: 5 }
+            : { RANDOM: 50, CLUE: 20, COMPLAINT: 20, REVIEW: 10 },
+      );
+      const result = rng.weighted<InspectionResult>({ COMPLIANT: 55, RECTIFICATION_ORDERED: 38, PENALTY: 7 });
+      const findings =
+        result === 'COMPLIANT'
+          ? rng.pick(INSPECTION_FINDINGS_OK)
+          : `${rng.pick(INSPECTION_FINDINGS_BAD)}${
+              result === 'PENALTY'
+                ? '依据《安全生产法》第一百零二条作出行政处罚。'
+                : '已下达责令限期整改指令书。'
+            }`;
+      const team = rng.weighted({ 1: 15, 2: 70, 3: 15 });
+      ctx.ds.supervision.inspection.push({
+        id: rng.uuid(),
+        enterprise_id: e.id,
+        // Year 0 is the year before last, year 1 the last twelve months.
+        conducted_at: iso(daysAgo(ctx, (1 - year) * 365 + 1, (2 - year) * 365 - 1)),
+        kind,
+        inspectors: rng.sample(ctx.inspectors.get(e.district_code)!, Number(team)),
+        findings,
+        result,
+      });
+    }
+  });
+}
+
+type InspectionKind = 'PLANNED' | 'RANDOM' | 'COMPLAINT' | 'CLUE' | 'REVIEW';
+type InspectionResult = 'COMPLIANT' | 'RECTIFICATION_ORDERED' | 'PENALTY';
