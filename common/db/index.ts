@@ -27,3 +27,4 @@ export async function openEngine(options: EngineOptions): Promise<DbEngine> {
   }
   return createPgliteEngine(options.pgliteDir ? { dataDir: options.pgliteDir } : {});
 }
+export { insertRows, BULK_BATCH_SIZE } from './bulkInsert';

@@ -1,5 +1,7 @@
 import { PGlite, types } from '@electric-sql/pglite';
-import type { Db, DbEngine, Queryable, Row } from './types';
+import { countingHandle } from './handle';
+import type { RawClient } from './handle';
+import type { DbEngine } from './types';
 
 export interface PgliteOptions {
   /** Directory that keeps the database between runs; in memory when absent. */
@@ -29,28 +31,13 @@ export async function createPgliteEngine(options: PgliteOptions = {}): Promise<P
     parsers,
   });
 
-  const handle = (): Db => {
-    const stats = { statements: 0 };
-    const on = (client: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
-      async query<R = Row>(text: string, params?: readonly unknown[]) {
-        stats.statements++;
-        const result = await client.query<R>(text, params as unknown[] | undefined);
-        return result.rows;
-      },
-      async exec(script: string) {
-        stats.statements++;
-        await client.exec(script);
-      },
-    });
-    const root = on(pglite);
-    return {
-      kind: 'pglite',
-      stats,
-      query: root.query,
-      exec: root.exec,
-      transaction: <T>(fn: (tx: Queryable) => Promise<T>) => pglite.transaction((tx) => fn(on(tx))),
-    };
-  };
+  const raw = (client: Pick<PGlite, 'query' | 'exec'>): RawClient => ({
+    query: (text, params) => client.query(text, params),
+    exec: async (script) => {
+      await client.exec(script);
+    },
+  });
+  const handle = () => countingHandle('pglite', raw(pglite), (fn) => pglite.transaction((tx) => fn(raw(tx))));
 
   return {
     kind: 'pglite',

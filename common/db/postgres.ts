@@ -1,5 +1,7 @@
 import pg from 'pg';
-import type { Db, DbEngine, Queryable, Row } from './types';
+import { countingHandle } from './handle';
+import type { RawClient } from './handle';
+import type { DbEngine } from './types';
 
 // One set of type parsers for both engines, so store code sees the same JavaScript values:
 // counts as numbers (they never pass 2^53 here), DATE as 'YYYY-MM-DD' (no time-zone drift).
@@ -23,6 +25,13 @@ export interface PostgresOptions {
   applicationName?: string;
 }
 
+const raw = (client: pg.Pool | pg.PoolClient): RawClient => ({
+  query: (text, params) => client.query(text, params),
+  exec: async (script) => {
+    await client.query(script);
+  },
+});
+
 export function createPostgresEngine(options: PostgresOptions): DbEngine {
   const pool = new pg.Pool({
     connectionString: options.connectionString,
@@ -33,41 +42,24 @@ export function createPostgresEngine(options: PostgresOptions): DbEngine {
   // An idle client that loses its server must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
 
-  const handle = (): Db => {
-    const stats = { statements: 0 };
-    const on = (client: pg.Pool | pg.PoolClient): Queryable => ({
-      async query<R = Row>(text: string, params?: readonly unknown[]) {
-        stats.statements++;
-        const result = await client.query(text, params as unknown[] | undefined);
-        return result.rows as R[];
-      },
-      async exec(script: string) {
-        stats.statements++;
-        await client.query(script);
-      },
-    });
-    const root = on(pool);
-    return {
-      kind: 'postgres',
-      stats,
-      query: root.query,
-      exec: root.exec,
-      async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-        const client = await pool.connect();
-        try {
-          await client.query('BEGIN');
-          const result = await fn(on(client));
-          await client.query('COMMIT');
-          return result;
-        } catch (err) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          throw err;
-        } finally {
-          client.release();
-        }
-      },
-    };
-  };
+  async function transaction<T>(fn: (client: RawClient) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn(raw(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
 
-  return { kind: 'postgres', handle, close: () => pool.end() };
+  return {
+    kind: 'postgres',
+    handle: () => countingHandle('postgres', raw(pool), transaction),
+    close: () => pool.end(),
+  };
 }

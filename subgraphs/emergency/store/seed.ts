@@ -1,5 +1,5 @@
 import type { Db } from '../../../common/db';
-import { insertRows } from '../../seed/insert';
+import { insertRows } from '../../../common/db';
 import type { EmergencySlice } from '../../seed/types';
 
 /** Inserts the emergency slice of the seed in one transaction, parents before children. */

@@ -1,5 +1,5 @@
 import type { Db } from '../../../common/db';
-import { insertRows } from '../../seed/insert';
+import { insertRows } from '../../../common/db';
 import type { GridSlice } from '../../seed/types';
 
 /**

@@ -1,5 +1,5 @@
 import type { Db } from '../../../common/db';
-import { insertRows } from '../../seed/insert';
+import { insertRows } from '../../../common/db';
 import type { SupervisionSlice } from '../../seed/types';
 
 /** Whether the register holds any enterprise: the seed's "already seeded" marker. */

@@ -1,7 +1,7 @@
-import type { Queryable } from '../../common/db';
+import type { Queryable } from './types';
 
 /** Rows per INSERT statement: one JSON parameter each, well under any message-size limit. */
-export const SEED_BATCH_SIZE = 2000;
+export const BULK_BATCH_SIZE = 2000;
 
 /**
  * Inserts `rows` into `table` in batches, each batch one statement that expands a JSON array with
@@ -19,8 +19,8 @@ export async function insertRows(
   const sql = list
     ? `INSERT INTO ${table} (${list}) SELECT ${list} FROM json_populate_recordset(NULL::${table}, $1::json)`
     : `INSERT INTO ${table} SELECT * FROM json_populate_recordset(NULL::${table}, $1::json)`;
-  for (let i = 0; i < rows.length; i += SEED_BATCH_SIZE) {
-    await tx.query(sql, [JSON.stringify(rows.slice(i, i + SEED_BATCH_SIZE))]);
+  for (let i = 0; i < rows.length; i += BULK_BATCH_SIZE) {
+    await tx.query(sql, [JSON.stringify(rows.slice(i, i + BULK_BATCH_SIZE))]);
   }
   return rows.length;
 }
