@@ -17,9 +17,11 @@ export interface SubgraphDataSourceOptions {
 
 type Fetcher = NonNullable<NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher']>;
 
-const isTimeout = (err: unknown): boolean =>
-  err instanceof Error &&
-  (err.name === 'TimeoutError' || (err.cause instanceof Error && err.cause.name === 'TimeoutError'));
+// Checked by name, not instanceof: undici's DOMException may come from another realm (a VM context).
+const isTimeout = (err: unknown): boolean => {
+  const e = err as { name?: unknown; cause?: { name?: unknown } } | null;
+  return e?.name === 'TimeoutError' || e?.cause?.name === 'TimeoutError';
+};
 
 /**
  * The one place subgraph calls are customised: keep-alive HTTP through undici with a timeout,
