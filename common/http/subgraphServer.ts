@@ -7,7 +7,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import type { Request } from 'express';
+import type { Express, Request } from 'express';
 import type { DocumentNode } from 'graphql';
 import { createFormatError } from '../formatError';
 import type { Logger } from '../logger';
@@ -23,6 +23,8 @@ export interface SubgraphServerOptions<TContext extends object> {
   logger: Logger;
   /** Largest accepted request body. @default '1mb' */
   bodyLimit?: string;
+  /** Adds the subgraph's own HTTP routes (e.g. a device-ingestion endpoint) beside `/graphql`. */
+  routes?: (app: Express) => void;
 }
 
 export interface SubgraphServer {
@@ -57,6 +59,7 @@ export async function createSubgraphServer<TContext extends object>(
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: options.name });
   });
+  options.routes?.(app);
   app.use(
     '/graphql',
     express.json({ limit: options.bodyLimit ?? '1mb' }),

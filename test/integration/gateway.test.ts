@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import gql from 'graphql-tag';
 import { composeSupergraph } from '../../common/composition';
 import { createLogger } from '../../common/logger';
@@ -23,7 +24,7 @@ let gateway: GatewayServer;
 let supergraphPath: string;
 let urls: Record<'fast' | 'slow', string>;
 
-async function serve(sdl: string, resolvers: object): Promise<string> {
+async function serve(sdl: string, resolvers: GraphQLResolverMap<unknown>): Promise<string> {
   const server = new ApolloServer({ schema: buildSubgraphSchema({ typeDefs: gql(sdl), resolvers }) });
   servers.push(server);
   const { url } = await startStandaloneServer(server, { listen: { port: 0, host: '127.0.0.1' } });
