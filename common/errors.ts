@@ -19,6 +19,11 @@ export enum ErrorCode {
   ILLEGAL_TRANSITION = 'ILLEGAL_TRANSITION',
   /** The step is legal but a precondition is missing (e.g. a major hazard without a rectification plan). */
   PRECONDITION_FAILED = 'PRECONDITION_FAILED',
+  /**
+   * A retried mutation reused an `idempotencyKey` with a different payload (or for another
+   * operation); the first request's result stands and nothing was changed.
+   */
+  IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED',
   /** A subgraph did not answer (down, refused the connection, or answered with an HTTP error). */
   SUBGRAPH_UNAVAILABLE = 'SUBGRAPH_UNAVAILABLE',
   /** A subgraph did not answer within the gateway's per-subgraph timeout. */

@@ -31,6 +31,30 @@ export interface EventStream {
   read(stream: string, afterId: string, blockMs: number, count: number): Promise<StreamEntry[]>;
   /** Id of the newest entry, or `0-0` for an empty stream. */
   lastId(stream: string): Promise<string>;
+
+  // Consumer groups: each entry is delivered to one consumer of a group and stays pending until
+  // acknowledged, so a consumer that dies before acknowledging has it redelivered.
+  /** Creates the group if missing, starting at the beginning of retention. */
+  ensureGroup(stream: string, group: string): Promise<void>;
+  /**
+   * New entries for this consumer (`pendingOnly: false`), waiting up to `blockMs`; or, with
+   * `pendingOnly: true`, the entries already delivered to it and not yet acknowledged.
+   */
+  readGroup(
+    stream: string,
+    group: string,
+    consumer: string,
+    options: { blockMs: number; count: number; pendingOnly?: boolean },
+  ): Promise<StreamEntry[]>;
+  /** Takes over entries pending longer than `minIdleMs` in other (dead) consumers; with their delivery counts. */
+  claimIdle(
+    stream: string,
+    group: string,
+    consumer: string,
+    minIdleMs: number,
+    count: number,
+  ): Promise<{ entry: StreamEntry; deliveries: number }[]>;
+  ack(stream: string, group: string, ids: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 
