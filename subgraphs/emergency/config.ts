@@ -4,8 +4,8 @@ import { loadSubgraphConfig } from '../../common/subgraphConfig';
 import type { SubgraphConfig } from '../../common/subgraphConfig';
 import type { Thresholds } from './domain/thresholds';
 
-const positive = (fallback: number) => z.coerce.number().positive().finite().default(fallback);
-const nonNegative = (fallback: number) => z.coerce.number().min(0).finite().default(fallback);
+const positive = (fallback: number) => z.coerce.number().positive().default(fallback);
+const nonNegative = (fallback: number) => z.coerce.number().min(0).default(fallback);
 const unit = (fallback: string) => z.string().trim().min(1).default(fallback);
 
 const schema = z

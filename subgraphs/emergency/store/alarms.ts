@@ -5,7 +5,8 @@ import type { AlarmEventRow, AlarmRow, AlarmSeverity, AlarmStatus } from './rows
 const COLUMNS = `id, device_id AS "deviceId", enterprise_id AS "enterpriseId", grid_id AS "gridId", kind, severity,
   status, reading_value AS "readingValue", reading_unit AS "readingUnit", reading_at AS "readingAt", lat, lon,
   raised_at AS "raisedAt", acknowledged_at AS "acknowledgedAt", dispatched_at AS "dispatchedAt",
-  on_site_at AS "onSiteAt", resolved_at AS "resolvedAt", fire_station_id AS "fireStationId", note`;
+  on_site_at AS "onSiteAt", resolved_at AS "resolvedAt", fire_station_id AS "fireStationId", note,
+  district_code AS "districtCode", cleared_at AS "clearedAt"`;
 
 /** Newest first; the id breaks ties so the order is total and stable between calls. */
 const NEWEST_FIRST = 'ORDER BY raised_at DESC, id DESC';

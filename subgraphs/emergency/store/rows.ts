@@ -34,6 +34,12 @@ export interface DeviceRow {
   lastValue: number | null;
   lastUnit: string | null;
   lastReadingAt: Date | null;
+  /** The installation's district code (e.g. 370203); null for devices registered before it was kept. */
+  districtCode: string | null;
+  /** The alarm of the episode the device is in, if any (see domain/thresholds.ts). */
+  episodeAlarmId: string | null;
+  /** When the device entered its state, when known. */
+  stateSince: Date | null;
 }
 
 export interface AlarmRow {
@@ -56,6 +62,9 @@ export interface AlarmRow {
   resolvedAt: Date | null;
   fireStationId: string | null;
   note: string | null;
+  districtCode: string | null;
+  /** When the episode ended (the reading fell below the setting minus the hysteresis). */
+  clearedAt: Date | null;
 }
 
 export interface AlarmEventRow {

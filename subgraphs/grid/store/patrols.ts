@@ -1,5 +1,5 @@
 import type { Queryable } from '../../../common/db';
-import type { PatrolRow } from './rows';
+import type { PatrolHazard, PatrolRow } from './rows';
 
 export interface RecentPatrols {
   enterpriseId: string;
@@ -18,7 +18,7 @@ export function recentPatrols(
 ): Promise<(PatrolRow & { batch: number })[]> {
   return db.query<PatrolRow & { batch: number }>(
     `SELECT p.id, p.enterprise_id AS "enterpriseId", p.member_id AS "memberId", p.grid_id AS "gridId",
-       p.patrolled_at AS "patrolledAt", p.result, p.findings, (k.i - 1)::int AS "batch"
+       p.patrolled_at AS "patrolledAt", p.result, p.findings, p.hazard, (k.i - 1)::int AS "batch"
      FROM unnest($1::uuid[], $2::int[]) WITH ORDINALITY AS k(enterprise_id, lim, i)
      JOIN LATERAL (
        SELECT * FROM grid.patrol
@@ -28,4 +28,30 @@ export function recentPatrols(
      ORDER BY k.i, p.patrolled_at DESC, p.id DESC`,
     [keys.map((k) => k.enterpriseId), keys.map((k) => k.last)],
   );
+}
+
+const COLUMNS = `id, enterprise_id AS "enterpriseId", member_id AS "memberId", grid_id AS "gridId",
+  patrolled_at AS "patrolledAt", result, findings, hazard`;
+
+export function patrolsByIds(db: Queryable, ids: readonly string[]): Promise<PatrolRow[]> {
+  return db.query<PatrolRow>(`SELECT ${COLUMNS} FROM grid.patrol WHERE id = ANY($1::uuid[])`, [ids]);
+}
+
+export interface NewPatrol {
+  enterpriseId: string;
+  memberId: string;
+  gridId: string;
+  patrolledAt: Date;
+  result: string;
+  findings: string;
+  hazard: PatrolHazard | null;
+}
+
+export async function insertPatrol(db: Queryable, p: NewPatrol): Promise<PatrolRow> {
+  const [row] = await db.query<PatrolRow>(
+    `INSERT INTO grid.patrol (enterprise_id, member_id, grid_id, patrolled_at, result, findings, hazard)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) RETURNING ${COLUMNS}`,
+    [p.enterpriseId, p.memberId, p.gridId, p.patrolledAt, p.result, p.findings, p.hazard ? JSON.stringify(p.hazard) : null],
+  );
+  return row!;
 }
