@@ -13,7 +13,13 @@ export type EventHandlers = Record<string, Record<string, EventHandler>>;
  * before acknowledging, a relay that sent a row twice) finds it and does nothing.
  * Returns false when the entry had been applied already.
  */
-export async function applyOnce(db: Db, schema: string, stream: string, entry: StreamEntry, handler: EventHandler): Promise<boolean> {
+export async function applyOnce(
+  db: Db,
+  schema: string,
+  stream: string,
+  entry: StreamEntry,
+  handler: EventHandler,
+): Promise<boolean> {
   if (!/^[a-z_]+$/.test(schema)) throw new Error(`invalid schema ${schema}`);
   return db.transaction(async (tx) => {
     const fresh = await tx.query(
@@ -68,14 +74,22 @@ export function startConsumer(options: ConsumerOptions): Consumer {
       await events.ack(stream, group, [entry.id]);
       return true;
     } catch (err) {
-      logger.error({ err, stream, entryId: entry.id, type: entry.type }, 'event handler failed; will be redelivered');
+      logger.error(
+        { err, stream, entryId: entry.id, type: entry.type },
+        'event handler failed; will be redelivered',
+      );
       return false;
     }
   }
 
   async function setAside(stream: string, entry: StreamEntry, deliveries: number): Promise<void> {
-    logger.error({ stream, entryId: entry.id, type: entry.type, deliveries }, 'event keeps failing; moved to dead letters');
-    await events.append(`${stream}.dead`, [{ type: entry.type, outboxId: entry.outboxId, at: entry.at, payload: entry.payload }]);
+    logger.error(
+      { stream, entryId: entry.id, type: entry.type, deliveries },
+      'event keeps failing; moved to dead letters',
+    );
+    await events.append(`${stream}.dead`, [
+      { type: entry.type, outboxId: entry.outboxId, at: entry.at, payload: entry.payload },
+    ]);
     await events.ack(stream, group, [entry.id]);
   }
 
@@ -85,11 +99,21 @@ export function startConsumer(options: ConsumerOptions): Consumer {
       try {
         await events.ensureGroup(stream, group);
         // Entries this consumer received before a crash and never acknowledged come first.
-        for (const entry of await events.readGroup(stream, group, consumer, { blockMs: 0, count: 100, pendingOnly: true })) {
+        for (const entry of await events.readGroup(stream, group, consumer, {
+          blockMs: 0,
+          count: 100,
+          pendingOnly: true,
+        })) {
           await handle(stream, entry);
         }
         while (!stopped) {
-          for (const { entry, deliveries } of await events.claimIdle(stream, group, consumer, claimIdleMs, 100)) {
+          for (const { entry, deliveries } of await events.claimIdle(
+            stream,
+            group,
+            consumer,
+            claimIdleMs,
+            100,
+          )) {
             if (deliveries > maxDeliveries) await setAside(stream, entry, deliveries);
             else await handle(stream, entry);
           }
@@ -101,7 +125,8 @@ export function startConsumer(options: ConsumerOptions): Consumer {
         }
       } catch (err) {
         failures++;
-        if (failures === 1 || failures % 50 === 0) logger.warn({ err, stream, failures }, 'event consumer cannot read; will retry');
+        if (failures === 1 || failures % 50 === 0)
+          logger.warn({ err, stream, failures }, 'event consumer cannot read; will retry');
         await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** failures, 2_000)));
       }
     }

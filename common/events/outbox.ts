@@ -23,7 +23,11 @@ export interface OutboxEvent {
 const SCHEMA = /^[a-z_]+$/;
 
 /** Records events inside the caller's transaction (one statement for any number of them). */
-export async function appendOutbox(tx: Queryable, schema: string, events: readonly OutboxEvent[]): Promise<void> {
+export async function appendOutbox(
+  tx: Queryable,
+  schema: string,
+  events: readonly OutboxEvent[],
+): Promise<void> {
   if (!SCHEMA.test(schema)) throw new Error(`invalid schema ${schema}`);
   if (!events.length) return;
   await tx.query(

@@ -15,7 +15,13 @@ type RawEntry = [string, string[]];
 function parse([id, fields]: RawEntry): StreamEntry {
   const f: Record<string, string> = {};
   for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
-  return { id, type: f.type ?? '', outboxId: f.outboxId ?? '', at: f.at ?? '', payload: JSON.parse(f.payload ?? '{}') };
+  return {
+    id,
+    type: f.type ?? '',
+    outboxId: f.outboxId ?? '',
+    at: f.at ?? '',
+    payload: JSON.parse(f.payload ?? '{}'),
+  };
 }
 
 /**
@@ -58,7 +64,21 @@ export function createRedisStream(options: RedisStreamOptions): EventStream {
       if (!entries.length) return [];
       const pipeline = redis.pipeline();
       for (const e of entries) {
-        pipeline.xadd(key(stream), 'MAXLEN', '~', maxLength, '*', 'type', e.type, 'outboxId', e.outboxId, 'at', e.at, 'payload', JSON.stringify(e.payload));
+        pipeline.xadd(
+          key(stream),
+          'MAXLEN',
+          '~',
+          maxLength,
+          '*',
+          'type',
+          e.type,
+          'outboxId',
+          e.outboxId,
+          'at',
+          e.at,
+          'payload',
+          JSON.stringify(e.payload),
+        );
       }
       const results = (await pipeline.exec()) ?? [];
       return results.map(([err, id]) => {
@@ -76,8 +96,7 @@ export function createRedisStream(options: RedisStreamOptions): EventStream {
     read(stream, afterId, blockMs, count) {
       return blocking(async (conn) => {
         const res = (await conn.xread('COUNT', count, 'BLOCK', blockMs, 'STREAMS', key(stream), afterId)) as
-          | [string, RawEntry[]][]
-          | null;
+          [string, RawEntry[]][] | null;
         return res?.[0]?.[1].map(parse) ?? [];
       });
     },
@@ -96,21 +115,40 @@ export function createRedisStream(options: RedisStreamOptions): EventStream {
       return blocking(async (conn) => {
         const res = (await (pendingOnly
           ? conn.xreadgroup('GROUP', group, consumer, 'COUNT', count, 'STREAMS', key(stream), '0')
-          : conn.xreadgroup('GROUP', group, consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', key(stream), '>'))) as
-          | [string, RawEntry[]][]
-          | null;
+          : conn.xreadgroup(
+              'GROUP',
+              group,
+              consumer,
+              'COUNT',
+              count,
+              'BLOCK',
+              blockMs,
+              'STREAMS',
+              key(stream),
+              '>',
+            ))) as [string, RawEntry[]][] | null;
         // Pending entries trimmed from the stream come back with no fields; they cannot be handled.
         return (res?.[0]?.[1] ?? []).filter(([, fields]) => fields?.length).map(parse);
       });
     },
     async claimIdle(stream, group, consumer, minIdleMs, count) {
-      const [, claimed] = (await redis.xautoclaim(key(stream), group, consumer, minIdleMs, '0-0', 'COUNT', count)) as [
-        string,
-        RawEntry[],
-      ];
+      const [, claimed] = (await redis.xautoclaim(
+        key(stream),
+        group,
+        consumer,
+        minIdleMs,
+        '0-0',
+        'COUNT',
+        count,
+      )) as [string, RawEntry[]];
       const entries = claimed.filter(([, fields]) => fields?.length).map(parse);
       if (!entries.length) return [];
-      const pending = (await redis.xpending(key(stream), group, '-', '+', 1000, consumer)) as [string, string, number, number][];
+      const pending = (await redis.xpending(key(stream), group, '-', '+', 1000, consumer)) as [
+        string,
+        string,
+        number,
+        number,
+      ][];
       const deliveries = new Map(pending.map(([id, , , n]) => [id, n]));
       return entries.map((entry) => ({ entry, deliveries: deliveries.get(entry.id) ?? 1 }));
     },

@@ -57,18 +57,28 @@ export function startRelay(options: RelayOptions): Relay {
       const byStream = new Map<string, NewStreamEntry[]>();
       for (const r of rows) {
         const list = byStream.get(r.stream) ?? [];
-        list.push({ type: r.type, outboxId: `${schema}:${r.id}`, at: r.createdAt.toISOString(), payload: r.payload });
+        list.push({
+          type: r.type,
+          outboxId: `${schema}:${r.id}`,
+          at: r.createdAt.toISOString(),
+          payload: r.payload,
+        });
         byStream.set(r.stream, list);
       }
       for (const [stream, entries] of byStream) await events.append(stream, entries);
-      await tx.query(`UPDATE ${schema}.outbox SET sent_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+      await tx.query(`UPDATE ${schema}.outbox SET sent_at = now() WHERE id = ANY($1::bigint[])`, [
+        rows.map((r) => r.id),
+      ]);
       return rows.length;
     });
 
   // Polling an empty outbox must stay cheap: one index probe, no transaction.
   const hasPending = async () =>
-    (await db.query<{ pending: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${schema}.outbox WHERE sent_at IS NULL) AS pending`))[0]!
-      .pending;
+    (
+      await db.query<{ pending: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM ${schema}.outbox WHERE sent_at IS NULL) AS pending`,
+      )
+    )[0]!.pending;
 
   async function flush(): Promise<number> {
     let total = 0;
@@ -89,7 +99,8 @@ export function startRelay(options: RelayOptions): Relay {
       } catch (err) {
         failures++;
         wait = Math.min(pollMs * 2 ** failures, maxBackoffMs);
-        if (failures === 1 || failures % 50 === 0) logger.warn({ err, schema, failures }, 'event relay cannot send; will retry');
+        if (failures === 1 || failures % 50 === 0)
+          logger.warn({ err, schema, failures }, 'event relay cannot send; will retry');
       }
       if (!stopped) await new Promise((r) => setTimeout(r, wait));
     }

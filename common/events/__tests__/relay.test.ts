@@ -37,17 +37,26 @@ const produce = (stream: string, from: number, to: number) =>
     appendOutbox(
       tx,
       'relaytest',
-      Array.from({ length: to - from + 1 }, (_, i) => ({ stream, type: 'Counted', payload: { n: from + i } })),
+      Array.from({ length: to - from + 1 }, (_, i) => ({
+        stream,
+        type: 'Counted',
+        payload: { n: from + i },
+      })),
     ),
   );
 
 const unsent = async () =>
-  (await engine.handle().query<{ n: number }>('SELECT count(*) AS n FROM relaytest.outbox WHERE sent_at IS NULL'))[0]!.n;
+  (
+    await engine
+      .handle()
+      .query<{ n: number }>('SELECT count(*) AS n FROM relaytest.outbox WHERE sent_at IS NULL')
+  )[0]!.n;
 
 describe('outbox relay', () => {
   it.each([['memory'], ['redis']])('delivers every committed row in order to the %s stream', async (kind) => {
     const stream = `r-${randomBytes(3).toString('hex')}`;
-    const events: EventStream = kind === 'memory' ? createMemoryStream() : createRedisStream({ url: redis.url });
+    const events: EventStream =
+      kind === 'memory' ? createMemoryStream() : createRedisStream({ url: redis.url });
     const relay = startRelay({ db: engine.handle(), schema: 'relaytest', events, logger, pollMs: 5 });
     try {
       await produce(stream, 1, 700); // more than one batch
@@ -65,7 +74,14 @@ describe('outbox relay', () => {
   it('keeps rows while Redis is down and sends them all once it is back', async () => {
     const stream = `outage-${randomBytes(3).toString('hex')}`;
     const events = createRedisStream({ url: redis.url });
-    const relay = startRelay({ db: engine.handle(), schema: 'relaytest', events, logger, pollMs: 5, maxBackoffMs: 100 });
+    const relay = startRelay({
+      db: engine.handle(),
+      schema: 'relaytest',
+      events,
+      logger,
+      pollMs: 5,
+      maxBackoffMs: 100,
+    });
     try {
       await produce(stream, 1, 10);
       await until(async () => (await unsent()) === 0, 'first rows sent');
@@ -85,7 +101,10 @@ describe('outbox relay', () => {
 });
 
 describe('consumer', () => {
-  const count = async (tx: { query: (s: string, p?: unknown[]) => Promise<unknown[]> }, entry: StreamEntry) => {
+  const count = async (
+    tx: { query: (s: string, p?: unknown[]) => Promise<unknown[]> },
+    entry: StreamEntry,
+  ) => {
     await tx.query(
       'INSERT INTO relaytest.effect (n) VALUES ($1) ON CONFLICT (n) DO UPDATE SET times = relaytest.effect.times + 1',
       [entry.payload.n],
@@ -104,18 +123,28 @@ describe('consumer', () => {
     'on %s: a consumer killed before acknowledging has its entries handled by the next, each once',
     async (kind) => {
       const stream = `c-${randomBytes(3).toString('hex')}`;
-      const events: EventStream = kind === 'memory' ? createMemoryStream() : createRedisStream({ url: redis.url });
+      const events: EventStream =
+        kind === 'memory' ? createMemoryStream() : createRedisStream({ url: redis.url });
       const db = engine.handle();
       try {
         const ids = await events.append(
           stream,
-          [1, 2, 3].map((n) => ({ type: 'Counted', outboxId: `${stream}:${n}`, at: '', payload: { n: 2000 + n } })),
+          [1, 2, 3].map((n) => ({
+            type: 'Counted',
+            outboxId: `${stream}:${n}`,
+            at: '',
+            payload: { n: 2000 + n },
+          })),
         );
         // A first consumer receives the entries and dies before handling or acknowledging them.
         await events.ensureGroup(stream, 'relaytest');
-        expect(await events.readGroup(stream, 'relaytest', 'dead', { blockMs: 100, count: 10 })).toHaveLength(3);
+        expect(await events.readGroup(stream, 'relaytest', 'dead', { blockMs: 100, count: 10 })).toHaveLength(
+          3,
+        );
         // The same entry is also appended twice, as a relay crash between send and commit would.
-        await events.append(stream, [{ type: 'Counted', outboxId: `${stream}:1`, at: '', payload: { n: 2001 } }]);
+        await events.append(stream, [
+          { type: 'Counted', outboxId: `${stream}:1`, at: '', payload: { n: 2001 } },
+        ]);
 
         const consumer = startConsumer({
           events,
@@ -128,15 +157,25 @@ describe('consumer', () => {
           blockMs: 50,
         });
         await until(
-          async () => (await db.query(`SELECT 1 FROM relaytest.effect WHERE n BETWEEN 2001 AND 2003`)).length === 3,
+          async () =>
+            (await db.query(`SELECT 1 FROM relaytest.effect WHERE n BETWEEN 2001 AND 2003`)).length === 3,
           'all entries handled',
         );
         await until(
-          async () => (await events.readGroup(stream, 'relaytest', 'next', { blockMs: 0, count: 10, pendingOnly: true })).length === 0,
+          async () =>
+            (
+              await events.readGroup(stream, 'relaytest', 'next', {
+                blockMs: 0,
+                count: 10,
+                pendingOnly: true,
+              })
+            ).length === 0,
           'all entries acknowledged',
         );
         await consumer.stop();
-        expect(await db.query('SELECT n, times FROM relaytest.effect WHERE n BETWEEN 2001 AND 2003 ORDER BY n')).toEqual([
+        expect(
+          await db.query('SELECT n, times FROM relaytest.effect WHERE n BETWEEN 2001 AND 2003 ORDER BY n'),
+        ).toEqual([
           { n: 2001, times: 1 },
           { n: 2002, times: 1 },
           { n: 2003, times: 1 },

@@ -9,7 +9,8 @@ import { compareIds } from '../types';
 // The same contract, on the in-process stream and (when REDIS_URL is set) on real Redis.
 const prefix = `qsg:test:${randomBytes(4).toString('hex')}:`;
 const backends: [string, () => EventStream][] = [['memory', () => createMemoryStream({ maxLength: 1000 })]];
-if (testEnv.redisUrl) backends.push(['redis', () => createRedisStream({ url: testEnv.redisUrl!, keyPrefix: prefix })]);
+if (testEnv.redisUrl)
+  backends.push(['redis', () => createRedisStream({ url: testEnv.redisUrl!, keyPrefix: prefix })]);
 
 afterAll(async () => {
   if (!testEnv.redisUrl) return;
@@ -19,7 +20,12 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-const entry = (n: number): NewStreamEntry => ({ type: 'T', outboxId: `s:${n}`, at: new Date(0).toISOString(), payload: { n } });
+const entry = (n: number): NewStreamEntry => ({
+  type: 'T',
+  outboxId: `s:${n}`,
+  at: new Date(0).toISOString(),
+  payload: { n },
+});
 
 describe.each(backends)('%s event stream', (_name, open) => {
   let events: EventStream;
@@ -60,7 +66,11 @@ describe.each(backends)('%s event stream', (_name, open) => {
     expect(second.map((e) => e.payload.n)).toEqual([2]);
     expect(await events.readGroup(s, 'g', 'a', { blockMs: 50, count: 10 })).toEqual([]);
     // a restarts: its pending entry comes back.
-    expect((await events.readGroup(s, 'g', 'a', { blockMs: 0, count: 10, pendingOnly: true })).map((e) => e.payload.n)).toEqual([1]);
+    expect(
+      (await events.readGroup(s, 'g', 'a', { blockMs: 0, count: 10, pendingOnly: true })).map(
+        (e) => e.payload.n,
+      ),
+    ).toEqual([1]);
     await events.ack(s, 'g', [first[0]!.id]);
     expect(await events.readGroup(s, 'g', 'a', { blockMs: 0, count: 10, pendingOnly: true })).toEqual([]);
     // b died without acknowledging: a claims its entry once it has been idle long enough.

@@ -1,0 +1,211 @@
+import { GraphQLError } from 'graphql';
+import type { ExecutionResult } from 'graphql';
+import type { EventStream, StreamEntry } from '../../common/events';
+import type { Logger } from '../../common/logger';
+import { matchesFilter } from './filter';
+import { EVENT_ID_VARIABLE } from './plan';
+import type { SubscriptionPlan } from './plan';
+import { Subscriber } from './subscriber';
+
+/** Runs a query through the gateway's normal federated execution, as the given caller. */
+export type Execute = (
+  query: string,
+  variables: Record<string, unknown>,
+  context: unknown,
+) => Promise<ExecutionResult>;
+
+export interface HubOptions {
+  events: EventStream;
+  execute: Execute;
+  logger: Logger;
+  /** Events a subscriber may have queued before it is disconnected as too slow. @default 1000 */
+  maxQueue?: number;
+  /** Called with the number of resolutions made, for metrics and tests. */
+  onResolve?: () => void;
+  /** Called with each entry's age when the hub reads it, for the event-stream lag metric. */
+  onLag?: (ms: number) => void;
+}
+
+interface Group {
+  plan: SubscriptionPlan;
+  context: unknown;
+  subscribers: Set<Subscriber>;
+  /** Events resolve one after another, so every subscriber sees them in stream order. */
+  chain: Promise<void>;
+  /** Recent resolutions by event id, shared by live delivery and catching up. */
+  resolved: Map<string, Promise<ExecutionResult>>;
+}
+
+const RESOLVED_KEPT = 256;
+const SEEN_KEPT = 10_000;
+const BATCH = 500;
+
+/**
+ * Fans stream events out to subscribers. One reader per stream per gateway process; subscribers
+ * with the same operation, variables and access scope form a group that resolves each event
+ * once, however many clients it has.
+ */
+export class SubscriptionHub {
+  private readonly groups = new Map<string, Group>();
+  /** Per stream: resolves once the reader has pinned its starting point. */
+  private readonly started = new Map<string, Promise<void>>();
+  private readonly readers: Promise<void>[] = [];
+  private closed = false;
+  private readonly maxQueue: number;
+
+  constructor(private readonly options: HubOptions) {
+    this.maxQueue = options.maxQueue ?? 1000;
+  }
+
+  get subscriberCount(): number {
+    let n = 0;
+    for (const g of this.groups.values()) n += g.subscribers.size;
+    return n;
+  }
+
+  get groupCount(): number {
+    return this.groups.size;
+  }
+
+  /** Starts a subscription; `onOverflow` must disconnect the client. */
+  async subscribe(plan: SubscriptionPlan, context: unknown, onOverflow: () => void): Promise<Subscriber> {
+    await this.ensureReader(plan.rule.stream);
+    let group = this.groups.get(plan.groupKey);
+    if (!group) {
+      group = { plan, context, subscribers: new Set(), chain: Promise.resolve(), resolved: new Map() };
+      this.groups.set(plan.groupKey, group);
+    }
+    const g = group;
+    const subscriber: Subscriber = new Subscriber(
+      this.maxQueue,
+      onOverflow,
+      () => this.leave(g, subscriber),
+      plan.after,
+    );
+    g.subscribers.add(subscriber);
+    if (plan.after) void this.catchUp(g, subscriber, plan.after);
+    return subscriber;
+  }
+
+  private leave(group: Group, subscriber: Subscriber): void {
+    group.subscribers.delete(subscriber);
+    if (!group.subscribers.size && this.groups.get(group.plan.groupKey) === group)
+      this.groups.delete(group.plan.groupKey);
+  }
+
+  private matches(plan: SubscriptionPlan, entry: StreamEntry): boolean {
+    return plan.types.has(entry.type) && matchesFilter(plan.filterType, plan.filter, entry.payload);
+  }
+
+  private resolve(group: Group, entry: StreamEntry): Promise<ExecutionResult> {
+    let result = group.resolved.get(entry.id);
+    if (!result) {
+      const { plan } = group;
+      this.options.onResolve?.();
+      result = this.options
+        .execute(
+          plan.query,
+          { ...plan.variables, [EVENT_ID_VARIABLE]: entry.payload[plan.rule.idKey] },
+          group.context,
+        )
+        .catch((err: unknown) => {
+          this.options.logger.error(
+            { err, stream: plan.rule.stream, eventId: entry.id },
+            'cannot resolve subscription event',
+          );
+          return {
+            errors: [
+              new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } }),
+            ],
+          };
+        });
+      group.resolved.set(entry.id, result);
+      if (group.resolved.size > RESOLVED_KEPT) group.resolved.delete(group.resolved.keys().next().value!);
+    }
+    return result;
+  }
+
+  /** Sends a reconnecting subscriber what it missed after `after`, then lets live events through. */
+  private async catchUp(group: Group, subscriber: Subscriber, after: string): Promise<void> {
+    const { stream } = group.plan.rule;
+    const seen = new Set<string>();
+    let cursor = after;
+    try {
+      for (;;) {
+        const entries = await this.options.events.range(stream, cursor, BATCH);
+        for (const entry of entries) {
+          cursor = entry.id;
+          if (seen.has(entry.outboxId) || !this.matches(group.plan, entry)) continue;
+          seen.add(entry.outboxId);
+          subscriber.replay({ eventId: entry.id, result: await this.resolve(group, entry) });
+        }
+        if (entries.length < BATCH) break;
+      }
+      subscriber.caughtUp();
+    } catch (err) {
+      this.options.logger.warn({ err, stream }, 'cannot replay missed events; the client should reconnect');
+      subscriber.end();
+    }
+  }
+
+  private dispatch(stream: string, entry: StreamEntry): void {
+    for (const group of this.groups.values()) {
+      if (group.plan.rule.stream !== stream || !this.matches(group.plan, entry)) continue;
+      group.chain = group.chain.then(async () => {
+        if (!group.subscribers.size) return;
+        const result = await this.resolve(group, entry);
+        for (const s of group.subscribers) s.offer({ eventId: entry.id, result });
+      });
+    }
+  }
+
+  private ensureReader(stream: string): Promise<void> {
+    let started = this.started.get(stream);
+    if (!started) {
+      started = this.startReader(stream);
+      this.started.set(stream, started);
+      // A failed start (stream unreachable) is retried by the next subscription.
+      started.catch(() => this.started.delete(stream));
+    }
+    return started;
+  }
+
+  private async startReader(stream: string): Promise<void> {
+    const { events, logger } = this.options;
+    // Pin the starting point before anyone counts as subscribed, so nothing appended in between is skipped.
+    let last = await events.lastId(stream);
+    const seen = new Set<string>();
+    const reader = (async () => {
+      let failures = 0;
+      while (!this.closed) {
+        try {
+          const entries = await events.read(stream, last, 1_000, BATCH);
+          failures = 0;
+          for (const entry of entries) {
+            last = entry.id;
+            // The relay may have sent a row twice (a crash between send and commit).
+            if (seen.has(entry.outboxId)) continue;
+            seen.add(entry.outboxId);
+            if (seen.size > SEEN_KEPT) seen.delete(seen.values().next().value!);
+            const at = Date.parse(entry.at);
+            if (Number.isFinite(at)) this.options.onLag?.(Date.now() - at);
+            this.dispatch(stream, entry);
+          }
+        } catch (err) {
+          failures++;
+          if (failures === 1 || failures % 50 === 0)
+            logger.warn({ err, stream, failures }, 'cannot read event stream; will retry');
+          await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** failures, 2_000)));
+        }
+      }
+    })();
+    this.readers.push(reader);
+  }
+
+  /** Ends every subscription and stops reading. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const g of [...this.groups.values()]) for (const s of [...g.subscribers]) s.end();
+    await Promise.all(this.readers);
+  }
+}
