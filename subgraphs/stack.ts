@@ -5,6 +5,7 @@ import { loadSubgraphConfig } from '../common/subgraphConfig';
 import { SUBGRAPHS } from './catalog';
 import type { SubgraphName } from './catalog';
 import { migrateSubgraph } from './database';
+import { loadEmergencyConfig } from './emergency/config';
 import { createEmergencyServer } from './emergency/server';
 import { createGridServer } from './grid/server';
 import { seedDatabase } from './seed';
@@ -52,7 +53,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       logger: logger('supervision'),
     }),
     grid: await createGridServer(loadSubgraphConfig('grid', env), { db: db.grid, logger: logger('grid') }),
-    emergency: await createEmergencyServer(loadSubgraphConfig('emergency', env), {
+    emergency: await createEmergencyServer(loadEmergencyConfig(env), {
       db: db.emergency,
       logger: logger('emergency'),
     }),

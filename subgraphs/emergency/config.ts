@@ -39,9 +39,11 @@ const schema = z
     TEMPERATURE_UNIT: unit('°C'),
   })
   .superRefine((c, ctx) => {
-    const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    const problem = (path: string, message: string) =>
+      ctx.addIssue({ code: 'custom', path: [path], message });
     if (c.GAS_LEVEL2_LEL <= c.GAS_LEVEL1_LEL) problem('GAS_LEVEL2_LEL', 'must be above GAS_LEVEL1_LEL');
-    if (c.GAS_HYSTERESIS_LEL >= c.GAS_LEVEL1_LEL) problem('GAS_HYSTERESIS_LEL', 'must be below GAS_LEVEL1_LEL');
+    if (c.GAS_HYSTERESIS_LEL >= c.GAS_LEVEL1_LEL)
+      problem('GAS_HYSTERESIS_LEL', 'must be below GAS_LEVEL1_LEL');
     if (c.SMOKE_HYSTERESIS_DB_M >= c.SMOKE_THRESHOLD_DB_M) {
       problem('SMOKE_HYSTERESIS_DB_M', 'must be below SMOKE_THRESHOLD_DB_M');
     }

@@ -1,18 +1,22 @@
 import { createSubgraphServer } from '../../common/http/subgraphServer';
 import type { SubgraphFactory } from '../runtime';
+import type { EmergencyConfig } from './config';
 import { createEmergencyContext } from './context';
+import { ingestRoutes } from './http';
 import { resolvers } from './resolvers';
 import { typeDefs } from './schema';
 
 /**
  * Builds the emergency subgraph over an open database. It neither listens nor reads the
  * environment, so tests start it exactly as production does, on a port of their choice.
+ * Besides `/graphql` it serves `POST /ingest/readings` for IoT gateways.
  */
-export const createEmergencyServer: SubgraphFactory = async (_config, { db, logger }) =>
+export const createEmergencyServer: SubgraphFactory<EmergencyConfig> = async (config, { db, logger }) =>
   createSubgraphServer({
     name: 'emergency',
     typeDefs,
     resolvers,
     logger,
-    context: () => createEmergencyContext(db),
+    context: () => createEmergencyContext(db, config.thresholds),
+    routes: ingestRoutes(db, config.thresholds, logger),
   });

@@ -86,6 +86,10 @@ export class EmergencyBuilder {
       last_value: this.normalValue(kind),
       last_unit: UNIT[kind],
       last_reading_at: iso(Math.round(now - readingAgo)),
+      district_code: e.district_code,
+      episode_alarm_id: null,
+      // As far as the platform knows, the state holds since the last report.
+      state_since: iso(Math.round(now - readingAgo)),
     };
     this.ctx.ds.emergency.device.push(d);
     return d;
@@ -161,6 +165,8 @@ export class EmergencyBuilder {
       resolved_at: null,
       fire_station_id: null,
       note: null,
+      district_code: device.district_code,
+      cleared_at: null,
     };
     const officer = rng.pick(this.officers);
     const events = this.ctx.ds.emergency.alarm_event;
@@ -192,12 +198,17 @@ export class EmergencyBuilder {
         const note = status === 'RESOLVED' ? rng.pick(RESOLVED_NOTES[device.kind]) : rng.pick(FALSE_NOTES);
         a.note = note;
         a.resolved_at = step(status, [10, 60], onSitePath ? station.name : officer, note);
+        // The reading had fallen back by the time it was closed: the episode is over.
+        a.cleared_at = a.resolved_at;
       }
     }
     if (open) {
+      // The alarm's episode is still going on: the device is in its alarm state.
       device.state = deviceState;
+      device.state_since = a.reading_at;
       device.last_value = value;
       device.last_reading_at = a.reading_at;
+      device.episode_alarm_id = a.id;
     }
     this.ctx.ds.emergency.alarm.push(a);
     return a;

@@ -1,8 +1,8 @@
 import type { Db } from '../../../common/db';
 import { createLogger } from '../../../common/logger';
-import { loadSubgraphConfig } from '../../../common/subgraphConfig';
 import { openTestEngine } from '../../../test/harness/database';
 import { migrateSubgraph } from '../../database';
+import { loadEmergencyConfig } from '../config';
 import { createEmergencyServer } from '../server';
 import { FIXTURE } from './fixture';
 
@@ -14,6 +14,8 @@ export interface GqlResponse {
 export interface EmergencyUnderTest {
   /** The handle the server uses: its statement counter measures requests. */
   db: Db;
+  /** Base URL of the server (no path), for its non-GraphQL routes. */
+  baseUrl: string;
   gql(query: string, variables?: Record<string, unknown>): Promise<GqlResponse>;
   /** The data of a request that must succeed. */
   data(query: string, variables?: Record<string, unknown>): Promise<Record<string, unknown>>;
@@ -26,7 +28,7 @@ export async function startEmergency(): Promise<EmergencyUnderTest> {
   const db = engine.handle();
   await migrateSubgraph('emergency', db);
   await db.exec(FIXTURE);
-  const server = await createEmergencyServer(loadSubgraphConfig('emergency', {}), {
+  const server = await createEmergencyServer(loadEmergencyConfig({}), {
     db,
     logger: createLogger('emergency', 'silent'),
   });
@@ -42,6 +44,7 @@ export async function startEmergency(): Promise<EmergencyUnderTest> {
   };
   return {
     db,
+    baseUrl: new URL(url).origin,
     gql,
     async data(query, variables) {
       const res = await gql(query, variables);

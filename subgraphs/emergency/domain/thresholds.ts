@@ -61,7 +61,8 @@ export const PHYSICAL_RANGE: Readonly<Record<DeviceKind, readonly [number, numbe
 /** A reading may be at most this far ahead of the server's clock (device clocks drift a little). */
 export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
 
-export type ReadingRejection = 'UNKNOWN_DEVICE' | 'MALFORMED' | 'UNIT_MISMATCH' | 'FUTURE_TIMESTAMP' | 'DUPLICATE';
+export type ReadingRejection =
+  'UNKNOWN_DEVICE' | 'MALFORMED' | 'UNIT_MISMATCH' | 'FUTURE_TIMESTAMP' | 'DUPLICATE';
 
 export interface Rejection {
   reason: ReadingRejection;
@@ -87,7 +88,11 @@ const LEVELS: Readonly<Record<DeviceKind, readonly { state: DeviceState; severit
 const SEVERITY_RANK: Readonly<Record<AlarmSeverity, number>> = { LOW: 0, MEDIUM: 1, HIGH: 2 };
 
 /** Units as detectors write them: trimmed, case-insensitive, and ℃ (U+2103) is °C. */
-export const normaliseUnit = (unit: string): string => unit.trim().replace(/\u2103/g, '°C').toLowerCase();
+export const normaliseUnit = (unit: string): string =>
+  unit
+    .trim()
+    .replace(/\u2103/g, '°C')
+    .toLowerCase();
 
 /**
  * Phase one, before storage: whether a reading can be stored at all. `device` is null for an id
@@ -263,7 +268,9 @@ export function evolveAll(
 }
 
 /** Indexes of readings that repeat an earlier one of the same batch (same device, same instant). */
-export function batchDuplicates(readings: readonly { index: number; deviceId: string; at: Date }[]): Set<number> {
+export function batchDuplicates(
+  readings: readonly { index: number; deviceId: string; at: Date }[],
+): Set<number> {
   const seen = new Set<string>();
   const repeats = new Set<number>();
   for (const r of readings) {

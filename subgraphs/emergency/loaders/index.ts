@@ -4,7 +4,8 @@ import { groupLoader, isUuid, uniqueLoader } from '../../../common/loaders';
 import { alarmsByIds, alarmsForEnterprises, listAlarms, openAlarmsByGridIds } from '../store/alarms';
 import type { AlarmListFilter, EnterpriseAlarmQuery } from '../store/alarms';
 import { devicesByEnterpriseIds, devicesByIds } from '../store/devices';
-import { fireStationsByIds, listFireStations } from '../store/fireStations';
+import { fireStationsByIds, listFireStations, nearestOnDutyStations } from '../store/fireStations';
+import type { NearestQuery } from '../store/fireStations';
 import type { AlarmRow, DeviceRow, FireStationRow } from '../store/rows';
 
 /** An `alarms(filter, first)` search, already validated and normalised by the resolver. */
@@ -23,6 +24,9 @@ function validIds<V>(fetch: (ids: readonly string[]) => Promise<V[]>) {
     return ids.length ? fetch(ids) : Promise.resolve([]);
   };
 }
+
+/** Stations near one point: alarms at the same place asking for as many share a cache entry. */
+export const nearestKey = (q: NearestQuery): string => `${q.lat},${q.lon},${q.limit}`;
 
 /** Same status list in another order or with repeats is the same query, so it shares a cache entry. */
 export const enterpriseAlarmKey = (q: EnterpriseAlarmQuery): string =>
@@ -70,6 +74,15 @@ export function createEmergencyLoaders(db: Queryable) {
     alarmSearch: new DataLoader<AlarmSearch, AlarmRow[], string>(
       (searches) => Promise.all(searches.map((s) => listAlarms(db, s.filter, s.first))),
       { cacheKeyFn: (s) => JSON.stringify(s) },
+    ),
+    /** The on-duty stations nearest a point, for all of a request's alarms in one statement. */
+    nearestStations: groupLoader<NearestQuery, FireStationRow & { key: string; distanceMeters: number }>(
+      async (keys) => {
+        const rows = await nearestOnDutyStations(db, keys);
+        return rows.map(({ query, ...row }) => ({ ...row, key: nearestKey(keys[query]!) }));
+      },
+      (r) => r.key,
+      nearestKey,
     ),
     allFireStations: new DataLoader<'all', FireStationRow[]>((keys) =>
       Promise.all(keys.map(() => listFireStations(db))),

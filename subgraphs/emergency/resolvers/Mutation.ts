@@ -1,11 +1,15 @@
 import { z } from 'zod';
 import type { Queryable } from '../../../common/db';
 import { AppError, ErrorCode, notFound } from '../../../common/errors';
+import { appendOutbox } from '../../../common/events/outbox';
 import { isUuid } from '../../../common/loaders';
 import { validate } from '../../../common/validation';
 import type { EmergencyContext } from '../context';
 import { closingAction, stepAlarm } from '../domain/alarmLifecycle';
-import type { AlarmAction } from '../domain/alarmLifecycle';
+import type { AlarmAction, AlarmStepTarget } from '../domain/alarmLifecycle';
+import { alarmEvent } from '../events';
+import { MAX_BATCH, ingestReadings } from '../ingest';
+import type { IncomingReading } from '../ingest';
 import { applyAlarmStep, insertAlarmEvent, lockAlarm } from '../store/alarms';
 import type { AlarmStep } from '../store/alarms';
 import { fireStationsByIds } from '../store/fireStations';
@@ -55,11 +59,25 @@ async function runStep(ctx: EmergencyContext, step: Step): Promise<AlarmRow> {
       note: step.keepNote ? step.note : null,
     });
     await insertAlarmEvent(tx, { alarmId, from, to, actor: step.actor, note: step.note });
+    await appendOutbox(tx, 'emergency', [alarmEvent('AlarmUpdated', updated, stampOf(updated, to))]);
     return updated;
   });
   // Later reads in this request (e.g. a second mutation in the document) must see the new state.
   ctx.loaders.alarmById.clear(alarmId).prime(alarmId, row);
   return row;
+}
+
+/** When the alarm entered `to`, as the step stamped it. */
+function stampOf(a: AlarmRow, to: AlarmStepTarget): Date {
+  const at =
+    to === 'ACKNOWLEDGED'
+      ? a.acknowledgedAt
+      : to === 'DISPATCHED'
+        ? a.dispatchedAt
+        : to === 'ON_SITE'
+          ? a.onSiteAt
+          : a.resolvedAt;
+  return at ?? new Date();
 }
 
 /** Only a known station on duty can be sent. */
@@ -79,7 +97,15 @@ async function stationToDispatch(tx: Queryable, fireStationId: string): Promise<
   return { fireStationId: station.id };
 }
 
+const batch = z.array(z.unknown()).max(MAX_BATCH, `must hold at most ${MAX_BATCH} readings`);
+
 export const Mutation = {
+  /** GraphQL has already checked each reading's types; the rest is per reading, in the service. */
+  ingestReadings: async (_: unknown, args: { readings: IncomingReading[] }, ctx: EmergencyContext) => {
+    validate(batch, args.readings, 'readings');
+    return ingestReadings(ctx.db, ctx.thresholds, args.readings);
+  },
+
   acknowledgeAlarm: (_: unknown, args: { input: unknown }, ctx: EmergencyContext) => {
     const input = validate(actionInput, args.input);
     return runStep(ctx, {

@@ -11,6 +11,7 @@ interface AlarmFilterInput {
   minSeverity?: AlarmSeverity | null;
   enterpriseId?: string | null;
   gridId?: string | null;
+  districtCode?: string | null;
 }
 
 /** A page is at most 500 alarms: enough for a district's map, small enough for one response. */
@@ -37,6 +38,7 @@ export const Query = {
         severities: filter.minSeverity ? severitiesAtLeast(filter.minSeverity) : null,
         enterpriseId: filter.enterpriseId ?? null,
         gridId: filter.gridId ?? null,
+        districtCode: filter.districtCode ?? null,
       },
       first: limit,
     });

@@ -8,6 +8,7 @@ import { FireStation } from './FireStation';
 import { Grid } from './Grid';
 import { Mutation } from './Mutation';
 import { Query } from './Query';
+import { ReadingResult } from './ReadingResult';
 
 export const resolvers = {
   DateTime: DateTimeScalar,
@@ -18,4 +19,5 @@ export const resolvers = {
   FireStation,
   Enterprise,
   Grid,
+  ReadingResult,
 } satisfies GraphQLResolverMap<EmergencyContext>;

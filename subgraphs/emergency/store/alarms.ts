@@ -58,6 +58,7 @@ export interface AlarmListFilter {
   severities?: readonly AlarmSeverity[] | null;
   enterpriseId?: string | null;
   gridId?: string | null;
+  districtCode?: string | null;
 }
 
 export function listAlarms(db: Queryable, filter: AlarmListFilter, first: number): Promise<AlarmRow[]> {
@@ -71,6 +72,7 @@ export function listAlarms(db: Queryable, filter: AlarmListFilter, first: number
   if (filter.severities) add((p) => `severity = ANY(${p}::text[])`, filter.severities);
   if (filter.enterpriseId) add((p) => `enterprise_id = ${p}::uuid`, filter.enterpriseId);
   if (filter.gridId) add((p) => `grid_id = ${p}::uuid`, filter.gridId);
+  if (filter.districtCode) add((p) => `district_code = ${p}`, filter.districtCode);
   params.push(first);
   return db.query<AlarmRow>(
     `SELECT ${COLUMNS} FROM emergency.alarm ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''}

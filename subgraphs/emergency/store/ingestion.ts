@@ -3,6 +3,7 @@
  * batch costs the same number of statements whatever its size.
  */
 import type { Queryable } from '../../../common/db';
+import type { AlarmSnapshot } from '../events';
 import type { AlarmKind, AlarmSeverity, AlarmStatus, DeviceKind, DeviceState } from './rows';
 
 /** A device locked for ingestion, with the alarm of its open episode (if any) joined in. */
@@ -36,12 +37,10 @@ export function lockDevices(tx: Queryable, ids: readonly string[]): Promise<Lock
   return tx.query<LockedDevice>(
     `SELECT d.id, d.serial, d.kind, d.state, d.enterprise_id AS "enterpriseId", d.grid_id AS "gridId",
        d.district_code AS "districtCode", d.lat, d.lon, d.last_reading_at AS "lastReadingAt",
-       d.state_since AS "stateSince", d.episode_alarm_id AS "episodeAlarmId",
-       (SELECT a.severity FROM emergency.alarm a WHERE a.id = d.episode_alarm_id) AS "episodeSeverity",
-       (SELECT a.status FROM emergency.alarm a WHERE a.id = d.episode_alarm_id) AS "episodeStatus",
-       (SELECT a.raised_at FROM emergency.alarm a WHERE a.id = d.episode_alarm_id) AS "episodeRaisedAt",
-       now() AS now
-     FROM emergency.device d WHERE d.id = ANY($1::uuid[]) ORDER BY d.id FOR UPDATE OF d`,
+       d.state_since AS "stateSince", d.episode_alarm_id AS "episodeAlarmId", a.severity AS "episodeSeverity",
+       a.status AS "episodeStatus", a.raised_at AS "episodeRaisedAt", now() AS now
+     FROM emergency.device d LEFT JOIN emergency.alarm a ON a.id = d.episode_alarm_id
+     WHERE d.id = ANY($1::uuid[]) ORDER BY d.id FOR UPDATE OF d`,
     [ids],
   );
 }
@@ -119,8 +118,9 @@ export interface AlarmChange {
   cleared_at: string | null;
 }
 
-/** One trail row, in order; `raise` marks the row of a new alarm (no from-status). */
+/** One trail row; `n` orders them; `raise` marks the row of a new alarm (no from-status). */
 export interface TrailEntry {
+  n: number;
   alarm_id: string;
   raise: boolean;
   note: string;
@@ -129,7 +129,7 @@ export interface TrailEntry {
 /**
  * Inserts new alarms, applies changes to existing ones and appends the trail, in one statement.
  * Trail rows of existing alarms carry the status read under the row lock the update takes (it may
- * have moved since the devices were read). Returns the updated alarms' statuses.
+ * have moved since the devices were read). Returns the updated alarms as they are now.
  */
 export async function writeAlarms(
   tx: Queryable,
@@ -137,8 +137,8 @@ export async function writeAlarms(
   changes: readonly AlarmChange[],
   trail: readonly TrailEntry[],
   actor: string,
-): Promise<Map<string, AlarmStatus>> {
-  const rows = await tx.query<{ id: string; status: AlarmStatus }>(
+): Promise<Map<string, AlarmSnapshot>> {
+  const rows = await tx.query<AlarmSnapshot>(
     `WITH new_alarm AS (
        INSERT INTO emergency.alarm (id, device_id, enterprise_id, grid_id, district_code, kind, severity,
          reading_value, reading_unit, reading_at, lat, lon, raised_at, cleared_at)
@@ -154,17 +154,18 @@ export async function writeAlarms(
        SET severity = COALESCE(c.severity, a.severity), cleared_at = COALESCE(c.cleared_at, a.cleared_at)
        FROM jsonb_to_recordset($2::jsonb) AS c(id uuid, severity text, cleared_at timestamptz)
        WHERE a.id = c.id
-       RETURNING a.id, a.status
+       RETURNING a.id, a.device_id AS "deviceId", a.enterprise_id AS "enterpriseId", a.grid_id AS "gridId",
+         a.district_code AS "districtCode", a.kind, a.severity, a.status, a.raised_at AS "raisedAt"
      ), trail AS (
        INSERT INTO emergency.alarm_event (alarm_id, from_status, to_status, actor, note)
        SELECT t.alarm_id, CASE WHEN t.raise THEN NULL ELSE COALESCE(c.status, 'ACTIVE') END,
          COALESCE(c.status, 'ACTIVE'), $4, t.note
-       FROM jsonb_to_recordset($3::jsonb) WITH ORDINALITY AS t(alarm_id uuid, raise boolean, note text, n)
+       FROM jsonb_to_recordset($3::jsonb) AS t(n integer, alarm_id uuid, raise boolean, note text)
        LEFT JOIN changed c ON c.id = t.alarm_id
        ORDER BY t.n
      )
-     SELECT id, status FROM changed`,
+     SELECT * FROM changed`,
     [JSON.stringify(alarms), JSON.stringify(changes), JSON.stringify(trail), actor],
   );
-  return new Map(rows.map((r) => [r.id, r.status]));
+  return new Map(rows.map((r) => [r.id, r]));
 }

@@ -380,6 +380,23 @@ describe('generateDataset (demo scale)', () => {
     expect(new Set(open.map((a) => a.device_id)).size).toBe(open.length);
   });
 
+  it('records the district and the open episode of every device and alarm', () => {
+    const district = new Map(sub().enterprise.map((e) => [e.id, e.district_code]));
+    const devices = new Map(em().device.map((d) => [d.id, d]));
+    for (const d of em().device) expect(d.district_code).toBe(district.get(d.enterprise_id));
+    const openByDevice = new Map<string, string>();
+    for (const a of em().alarm) {
+      expect(a.district_code).toBe(devices.get(a.device_id)!.district_code);
+      const open = a.status !== 'RESOLVED' && a.status !== 'FALSE_ALARM';
+      expect(a.cleared_at).toBe(open ? null : a.resolved_at);
+      if (open) openByDevice.set(a.device_id, a.id);
+    }
+    for (const d of em().device) {
+      expect(d.episode_alarm_id).toBe(openByDevice.get(d.id) ?? null);
+      expect(d.episode_alarm_id !== null).toBe(d.state === 'LEVEL1_ALARM' || d.state === 'LEVEL2_ALARM');
+    }
+  });
+
   it('guarantees the showcase enterprise everything the Enterprise 360 query shows', () => {
     const { enterpriseId, creditCode, districtCode, gridId } = ds.showcase;
     const e = sub().enterprise.find((x) => x.id === enterpriseId)!;
