@@ -1,7 +1,11 @@
 import type { Db, DbEngine } from '../common/db';
+import { createMemoryStream } from '../common/events';
+import type { EventStream } from '../common/events';
 import type { SubgraphServer } from '../common/http/subgraphServer';
 import { createLogger } from '../common/logger';
 import { loadSubgraphConfig } from '../common/subgraphConfig';
+import { startBackground } from './background';
+import type { Background } from './background';
 import { SUBGRAPHS } from './catalog';
 import type { SubgraphName } from './catalog';
 import { migrateSubgraph } from './database';
@@ -14,6 +18,8 @@ import { createSupervisionServer } from './supervision/server';
 
 export interface StackOptions {
   engine: DbEngine;
+  /** Where the subgraphs publish events (their outboxes are relayed to it). @default a new in-process stream */
+  events?: EventStream;
   /** Environment the subgraphs' settings are read from (their PORT is ignored: each gets a free port). */
   env?: Record<string, string | undefined>;
   /** Seed the demo data set when the register is empty. @default true */
@@ -28,6 +34,8 @@ export interface RunningStack {
   /** The database handle of each subgraph; its `stats.statements` counts that subgraph's SQL. */
   db: Record<SubgraphName, Db>;
   servers: Record<SubgraphName, SubgraphServer>;
+  events: EventStream;
+  background: Record<SubgraphName, Background>;
   seeded: boolean;
   stop(): Promise<void>;
 }
@@ -38,6 +46,7 @@ export interface RunningStack {
  */
 export async function startStack(options: StackOptions): Promise<RunningStack> {
   const env = options.env ?? {};
+  const events = options.events ?? createMemoryStream();
   const host = options.host ?? '127.0.0.1';
   const db = {} as Record<SubgraphName, Db>;
   for (const { name } of SUBGRAPHS) {
@@ -60,13 +69,25 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   };
   const urls = {} as Record<SubgraphName, string>;
   for (const { name } of SUBGRAPHS) urls[name] = await servers[name].listen(0, host);
+  const background = {} as Record<SubgraphName, Background>;
+  for (const { name } of SUBGRAPHS) {
+    background[name] = await startBackground({
+      name,
+      db: options.engine.handle(),
+      events,
+      logger: logger(name),
+    });
+  }
 
   return {
     urls,
     db,
     servers,
+    events,
+    background,
     seeded,
     async stop() {
+      await Promise.all(SUBGRAPHS.map(({ name }) => background[name].stop()));
       await Promise.all(SUBGRAPHS.map(({ name }) => servers[name].stop()));
     },
   };

@@ -52,6 +52,8 @@ export class SubscriptionHub {
   private readonly readers: Promise<void>[] = [];
   private closed = false;
   private readonly maxQueue: number;
+  /** Event resolutions made so far: one per event per matching group, whatever the number of clients. */
+  resolutions = 0;
 
   constructor(private readonly options: HubOptions) {
     this.maxQueue = options.maxQueue ?? 1000;
@@ -101,6 +103,7 @@ export class SubscriptionHub {
     let result = group.resolved.get(entry.id);
     if (!result) {
       const { plan } = group;
+      this.resolutions++;
       this.options.onResolve?.();
       result = this.options
         .execute(
