@@ -1,7 +1,13 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { logLevel, parseConfig, port } from '../common/config';
-import { SUPERGRAPH_PATH } from '../subgraphs/catalog';
+import { logLevel, optionalUrl, parseConfig, port } from '../common/config';
+import { SCHEMA_DIR, SUPERGRAPH_PATH } from '../subgraphs/catalog';
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true');
 
 const schema = z.object({
   /** Port of `/graphql`; 0 picks a free one. @default 4000 */
@@ -17,10 +23,21 @@ const schema = z.object({
   /** Largest accepted request body. @default 1mb */
   BODY_LIMIT: z.string().default('1mb'),
   /** Answer introspection queries (the playground needs it). @default true */
-  INTROSPECTION: z
-    .enum(['true', 'false'])
-    .default('true')
-    .transform((v) => v === 'true'),
+  INTROSPECTION: bool(true),
+  /** Serve GraphiQL to browsers at `/graphql` and `/`. @default true — set false in production if unwanted. */
+  PLAYGROUND: bool(true),
+  /** Example operations opened as the playground's tabs ('' for none). @default schema/examples.graphql */
+  PLAYGROUND_EXAMPLES: z.string().default(resolve(SCHEMA_DIR, 'examples.graphql')),
+  /** Watch the supergraph file and hot-reload a valid new version. @default true */
+  SUPERGRAPH_WATCH: bool(true),
+  /** How often the supergraph file is checked for changes, in milliseconds. @default 1000 */
+  SUPERGRAPH_POLL_MS: z.coerce.number().int().min(20).max(600_000).default(1000),
+  /** Redis that `/ready` checks (and the event stream uses); unset = in-process mode, nothing to check. */
+  REDIS_URL: optionalUrl,
+  /** Deadline of each `/ready` dependency check, in milliseconds. @default 2000 */
+  READY_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
+  /** On SIGTERM, how long requests in flight may take before their connections are cut, in milliseconds. @default 10000 */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   LOG_LEVEL: logLevel,
 });
 
@@ -34,6 +51,14 @@ export interface GatewayConfig {
   readonly subgraphConnections: number;
   readonly bodyLimit: string;
   readonly introspection: boolean;
+  readonly playground: boolean;
+  /** Examples file for the playground, or undefined for none. */
+  readonly playgroundExamplesPath: string | undefined;
+  readonly supergraphWatch: boolean;
+  readonly supergraphPollMs: number;
+  readonly redisUrl: string | undefined;
+  readonly readyTimeoutMs: number;
+  readonly shutdownGraceMs: number;
   readonly logLevel: string;
 }
 
@@ -64,6 +89,13 @@ export function loadGatewayConfig(
     subgraphConnections: raw.SUBGRAPH_CONNECTIONS,
     bodyLimit: raw.BODY_LIMIT,
     introspection: raw.INTROSPECTION,
+    playground: raw.PLAYGROUND,
+    playgroundExamplesPath: raw.PLAYGROUND_EXAMPLES ? resolve(raw.PLAYGROUND_EXAMPLES) : undefined,
+    supergraphWatch: raw.SUPERGRAPH_WATCH,
+    supergraphPollMs: raw.SUPERGRAPH_POLL_MS,
+    redisUrl: raw.REDIS_URL,
+    readyTimeoutMs: raw.READY_TIMEOUT_MS,
+    shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
     logLevel: raw.LOG_LEVEL,
   });
 }

@@ -1,46 +1,156 @@
-import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { readFileSync, unwatchFile, watchFile } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
+import type { SupergraphSdlHook } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
+import type { ExecutionResult, GraphQLSchema } from 'graphql';
 import { Agent } from 'undici';
+import type { EventStream } from '../common/events';
 import { createFormatError } from '../common/formatError';
 import { listen } from '../common/http/listen';
+import { requestIdMiddleware, requestIdOf } from '../common/http/requestId';
 import type { Logger } from '../common/logger';
+import { createMetrics } from '../common/metrics';
+import type { Metrics } from '../common/metrics';
 import type { GatewayConfig } from './config';
 import { SubgraphDataSource } from './datasources/SubgraphDataSource';
+import { checkGatewayReadiness } from './health/readiness';
+import { createRedisProbe } from './health/redis';
+import { subgraphsOf } from './health/subgraphs';
+import type { SubgraphEndpoint } from './health/subgraphs';
+import type { PlaygroundExample } from './playground/examples';
+import { createPlaygroundHandler } from './playground/page';
+import { gatewayMetricsPlugin } from './plugins/metrics';
+import { requestIdPlugin } from './plugins/requestId';
+import type { RequestIdContext } from './plugins/requestId';
+import { readStreamRules } from './subscriptions/rules';
+import type { StreamRule } from './subscriptions/rules';
+import { createSubscriptionServer } from './subscriptions/server';
+import type { SubscriptionServer } from './subscriptions/server';
 
 export interface GatewayDeps {
   logger: Logger;
+  /** The gateway's Prometheus instruments, served at `/metrics`. @default a fresh registry for this server */
+  metrics?: Metrics;
+  /** Tabs the playground opens on a first visit (the entry point loads them). @default none */
+  playgroundExamples?: readonly PlaygroundExample[];
+  /**
+   * Runs first when the gateway stops (SIGTERM), before HTTP requests are drained: close
+   * long-lived work such as subscriptions (`closeSubscriptions('server shutting down')`).
+   * @default none
+   */
+  onShutdown?: () => Promise<void>;
+  /**
+   * The event stream that feeds subscription fields declared with `@eventStream`; without it the
+   * gateway serves no subscriptions. @default none
+   */
+  events?: EventStream;
 }
+
+export type GatewayContext = RequestIdContext;
 
 export interface GatewayServer {
   readonly httpServer: Server;
+  readonly metrics: Metrics;
+  /** Apollo's gateway: the served schema, and `onSchemaLoadOrUpdate` for code that follows it. */
+  readonly apolloGateway: ApolloGateway;
+  /** The graphql-ws server on `/graphql`, when `events` was given. */
+  readonly subscriptions: SubscriptionServer | undefined;
   /** Binds the port (health answers at once; `/ready` turns 200 after `start`). Resolves with the GraphQL URL. */
   listen(port: number, host?: string): Promise<string>;
   /** Loads the supergraph and starts serving `/graphql`. */
   start(): Promise<void>;
+  /** Runs `onShutdown`, lets requests in flight finish (up to the grace period), then closes. */
   stop(): Promise<void>;
+}
+
+interface SupergraphWatchOptions {
+  path: string;
+  pollMs: number;
+  watch: boolean;
+  logger: Logger;
+  metrics: Pick<Metrics, 'supergraphLoads'>;
+  /** Called with the first SDL and each one the gateway accepted afterwards. */
+  onLoaded: (sdl: string) => void;
+}
+
+/**
+ * The gateway's `supergraphSdl` hook: serves the file, then polls it (stat polling survives
+ * atomic renames and volume mounts, where inotify does not) and hands each changed version to
+ * Apollo's `update`, which throws for an SDL it cannot use and keeps serving the old one.
+ * Replace the file atomically (write a temp file, then rename) so a half-written file is never read.
+ */
+function supergraphFromFile(options: SupergraphWatchOptions): SupergraphSdlHook {
+  const { path, logger, metrics } = options;
+  return async ({ update }) => {
+    let current = readFileSync(path, 'utf8');
+    options.onLoaded(current);
+    if (!options.watch) return { supergraphSdl: current };
+    const onChange = (now: Stats, before: Stats) => {
+      if (now.mtimeMs === before.mtimeMs && now.size === before.size) return;
+      let next: string;
+      try {
+        next = readFileSync(path, 'utf8');
+      } catch (err) {
+        metrics.supergraphLoads.inc({ outcome: 'rejected' });
+        logger.error({ err, path }, 'supergraph file unreadable; keeping the current supergraph');
+        return;
+      }
+      if (next === current) return;
+      try {
+        update(next);
+      } catch (err) {
+        metrics.supergraphLoads.inc({ outcome: 'rejected' });
+        logger.error({ err, path }, 'supergraph refused; keeping the current supergraph');
+        return;
+      }
+      current = next;
+      metrics.supergraphLoads.inc({ outcome: 'loaded' });
+      options.onLoaded(next);
+      logger.info({ path }, 'supergraph reloaded');
+    };
+    watchFile(path, { interval: options.pollMs, persistent: false }, onChange);
+    return { supergraphSdl: current, cleanup: async () => unwatchFile(path, onChange) };
+  };
 }
 
 /**
  * A federation gateway for any valid supergraph file. Apollo's gateway plans and executes;
- * we own transport (keep-alive pool, timeouts), error masking, and the process's HTTP surface.
+ * we own transport (keep-alive pool, timeouts), error masking, and the process's HTTP surface:
+ * `/graphql` (plus the playground for browsers), `/health`, `/ready`, `/metrics`.
  */
-export function createGatewayServer(config: GatewayConfig, { logger }: GatewayDeps): GatewayServer {
+export function createGatewayServer(config: GatewayConfig, deps: GatewayDeps): GatewayServer {
+  const { logger } = deps;
+  const metrics = deps.metrics ?? createMetrics({ service: 'gateway' });
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
   const dispatcher = new Agent({ connections: config.subgraphConnections, keepAliveTimeout: 30_000 });
+  const redis = createRedisProbe({ url: config.redisUrl, logger });
+  let subgraphs: SubgraphEndpoint[] = [];
+  let ready = false;
 
   // Apollo's gateway reports usage to Apollo hourly unless this is set (it reads it in its
   // constructor); nothing may leave the machine.
   process.env.APOLLO_TELEMETRY_DISABLED = '1';
   const gateway = new ApolloGateway({
-    supergraphSdl: readFileSync(config.supergraphPath, 'utf8'),
+    supergraphSdl: supergraphFromFile({
+      path: config.supergraphPath,
+      pollMs: config.supergraphPollMs,
+      watch: config.supergraphWatch,
+      logger,
+      metrics,
+      onLoaded: (sdl) => {
+        subgraphs = subgraphsOf(sdl, config.subgraphUrls);
+      },
+    }),
     buildService: ({ name, url }) =>
       new SubgraphDataSource({
         name,
@@ -48,42 +158,121 @@ export function createGatewayServer(config: GatewayConfig, { logger }: GatewayDe
         timeoutMs: config.subgraphTimeoutMs,
         dispatcher,
         logger,
+        metrics,
       }),
     logger,
   });
-  const apollo = new ApolloServer({
+  const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError: createFormatError(logger),
     includeStacktraceInErrorResponses: false,
     introspection: config.introspection,
     logger,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+    // Signals are handled once, by the entry point, which calls `stop` and then exits.
+    stopOnTerminationSignals: false,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
+      // Apollo's own landing page loads from a CDN; browsers get ours (or nothing) instead.
+      ApolloServerPluginLandingPageDisabled(),
+      gatewayMetricsPlugin<GatewayContext>({ metrics }),
+      requestIdPlugin<GatewayContext>(),
+    ],
   });
 
-  let ready = false;
+  app.use(requestIdMiddleware({ logger }));
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/ready', (_req, res) => {
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'loading', schema: ready });
+  app.get('/ready', async (_req, res) => {
+    const { ok, status, checks } = await checkGatewayReadiness({
+      schemaLoaded: () => ready,
+      subgraphs: () => subgraphs,
+      redis: redis.check,
+      dispatcher,
+      timeoutMs: config.readyTimeoutMs,
+    });
+    res.status(ok ? 200 : 503).json({ status: ready ? status : 'loading', checks });
   });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  // Subscriptions follow the schema the gateway serves, hot reloads included.
+  let served: { apiSchema: GraphQLSchema; rules: ReadonlyMap<string, StreamRule> } | undefined;
+  gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
+    try {
+      served = { apiSchema, rules: readStreamRules(coreSupergraphSdl) };
+    } catch (err) {
+      logger.error(
+        { err },
+        'cannot read the @eventStream rules of the supergraph; subscriptions keep the previous ones',
+      );
+      if (served) served = { apiSchema, rules: served.rules };
+    }
+  });
+  const execute = async (
+    query: string,
+    variables: Record<string, unknown>,
+    operationName: string | undefined,
+    caller: unknown,
+  ): Promise<ExecutionResult> => {
+    const response = await apollo.executeOperation(
+      { query, variables, ...(operationName ? { operationName } : {}) },
+      { contextValue: { requestId: randomUUID(), ...(caller as object) } },
+    );
+    if (response.body.kind !== 'single')
+      throw new Error('incremental delivery is not supported over subscriptions');
+    return response.body.singleResult as ExecutionResult;
+  };
+  const subscriptions = deps.events
+    ? createSubscriptionServer({
+        httpServer,
+        events: deps.events,
+        schema: () => served,
+        execute,
+        logger,
+        onLag: (ms) => metrics.eventStreamLagMs.set(ms),
+        onSubscriberCount: (n) => metrics.activeSubscriptions.set(n),
+      })
+    : undefined;
 
   return {
     httpServer,
+    metrics,
+    apolloGateway: gateway,
+    subscriptions,
     async listen(port, host = '127.0.0.1') {
       const bound = await listen(httpServer, port, host);
       return `http://${host}:${bound}/graphql`;
     },
     async start() {
       await apollo.start();
-      app.use('/graphql', express.json({ limit: config.bodyLimit }), expressMiddleware(apollo));
+      metrics.supergraphLoads.inc({ outcome: 'loaded' });
+      if (config.playground) {
+        const playground = createPlaygroundHandler({
+          endpoint: '/graphql',
+          ...(deps.playgroundExamples ? { examples: deps.playgroundExamples } : {}),
+        });
+        app.get(['/', '/graphql'], playground);
+      }
+      app.use(
+        '/graphql',
+        express.json({ limit: config.bodyLimit }),
+        expressMiddleware(apollo, { context: async ({ req }) => ({ requestId: requestIdOf(req) }) }),
+      );
       ready = true;
-      logger.info({ supergraph: config.supergraphPath }, 'gateway ready');
+      logger.info({ supergraph: config.supergraphPath, playground: config.playground }, 'gateway ready');
     },
     async stop() {
       ready = false;
+      try {
+        await deps.onShutdown?.();
+        await subscriptions?.close('server shutting down');
+      } catch (err) {
+        logger.error({ err }, 'shutdown hook failed');
+      }
       await apollo.stop();
-      await dispatcher.close();
+      await Promise.all([dispatcher.close(), redis.close()]);
     },
   };
 }

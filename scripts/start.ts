@@ -7,7 +7,10 @@ import { openEngine } from '../common/db';
 import { createLogger } from '../common/logger';
 import { onShutdown } from '../common/shutdown';
 import { loadGatewayConfig } from '../gateway/config';
+import { loadExamples } from '../gateway/playground/examples';
 import { createGatewayServer } from '../gateway/server';
+import { SUBGRAPHS } from '../subgraphs/catalog';
+import { addDatabaseCheck } from '../subgraphs/runtime';
 import { startStack } from '../subgraphs/stack';
 
 const env = parseConfig(
@@ -29,11 +32,17 @@ async function main(): Promise<void> {
     applicationName: 'qsg',
   });
   const stack = await startStack({ engine, env: process.env, logLevel: env.LOG_LEVEL });
+  for (const { name } of SUBGRAPHS) addDatabaseCheck(stack.servers[name], stack.db[name]);
 
   const config = loadGatewayConfig({ ...process.env, LOG_LEVEL: env.LOG_LEVEL });
   const gateway = createGatewayServer(
     { ...config, subgraphUrls: { ...stack.urls, ...config.subgraphUrls } },
-    { logger: createLogger('gateway', env.LOG_LEVEL) },
+    {
+      logger: createLogger('gateway', env.LOG_LEVEL),
+      ...(config.playground && config.playgroundExamplesPath
+        ? { playgroundExamples: loadExamples(config.playgroundExamplesPath) }
+        : {}),
+    },
   );
   const url = await gateway.listen(config.port, config.host);
   await gateway.start();
@@ -42,7 +51,8 @@ async function main(): Promise<void> {
   console.log(`
 Qingdao Safety Graph is running (${((Date.now() - started) / 1000).toFixed(1)} s, ${where}${stack.seeded ? ', demo data seeded' : ''}).
 
-  GraphQL endpoint:  ${url.replace('127.0.0.1', 'localhost')}
+  GraphQL endpoint:  ${url.replace('127.0.0.1', 'localhost')}${config.playground ? ' (open it in a browser for the playground)' : ''}
+  Health, metrics:   /health /ready /metrics on the same port
   Subgraphs:         ${Object.entries(stack.urls)
     .map(([name, u]) => `${name} ${u}`)
     .join('\n                     ')}

@@ -4,6 +4,7 @@ import type { SubgraphServer } from '../common/http/subgraphServer';
 import { createLogger } from '../common/logger';
 import type { Logger } from '../common/logger';
 import { onShutdown } from '../common/shutdown';
+import { loadTracingConfig, startTracing } from '../common/tracing';
 import { loadSubgraphConfig } from '../common/subgraphConfig';
 import type { SubgraphConfig } from '../common/subgraphConfig';
 import { SUBGRAPHS } from './catalog';
@@ -25,6 +26,13 @@ export type ConfigLoader<C extends SubgraphConfig> = (
   defaultPort: number,
 ) => C;
 
+/** Makes the subgraph's `/ready` answer 503 while its database does not answer `SELECT 1`. */
+export function addDatabaseCheck(server: SubgraphServer, db: Db): void {
+  server.addReadinessCheck('database', async () => {
+    await db.query('SELECT 1');
+  });
+}
+
 /**
  * Entry point shared by the three subgraph processes: read the environment once, open the
  * database, apply this subgraph's migrations, listen, and close cleanly on a signal.
@@ -37,6 +45,7 @@ export async function runSubgraph<C extends SubgraphConfig = SubgraphConfig>(
   const defaultPort = SUBGRAPHS.find((s) => s.name === name)!.port;
   const config = load(process.env, defaultPort);
   const logger = createLogger(name, config.logLevel);
+  const tracing = await startTracing(loadTracingConfig(process.env, name), logger);
   const engine = await openEngine({
     databaseUrl: config.databaseUrl,
     pgliteDir: config.pgliteDir,
@@ -47,10 +56,12 @@ export async function runSubgraph<C extends SubgraphConfig = SubgraphConfig>(
   const { applied } = await migrateSubgraph(name, db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   const server = await create(config, { db, logger });
+  addDatabaseCheck(server, db);
   const url = await server.listen(config.port, config.host);
   logger.info({ url, database: engine.kind }, `${name} subgraph ready`);
   onShutdown(logger, async () => {
     await server.stop();
     await engine.close();
+    await tracing.shutdown();
   });
 }

@@ -16,9 +16,7 @@ export function resolveRequestId(header: string | string[] | undefined): string 
 
 /** The request id that {@link requestIdMiddleware} attached to `req`. */
 export const requestIdOf = (req: Request): string =>
-  (res(req).locals.requestId as string | undefined) ?? resolveRequestId(req.headers[REQUEST_ID_HEADER]);
-
-const res = (req: Request): Response => req.res!;
+  (req.res?.locals.requestId as string | undefined) ?? resolveRequestId(req.headers[REQUEST_ID_HEADER]);
 
 export interface RequestIdMiddlewareOptions {
   logger: Logger;
@@ -41,6 +39,8 @@ export function requestIdMiddleware(options: RequestIdMiddlewareOptions) {
   return (req: Request, response: Response, next: NextFunction): void => {
     const requestId = resolveRequestId(req.headers[REQUEST_ID_HEADER]);
     response.locals.requestId = requestId;
+    // Downstream readers of the headers (Apollo plugins, the datasource) see the id actually used.
+    req.headers[REQUEST_ID_HEADER] = requestId;
     response.setHeader(REQUEST_ID_HEADER, requestId);
     if (!QUIET_PATHS.has(req.path)) {
       const started = process.hrtime.bigint();

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { ApolloServer } from '@apollo/server';
+import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -11,7 +12,13 @@ import type { Express, Request } from 'express';
 import type { DocumentNode } from 'graphql';
 import { createFormatError } from '../formatError';
 import type { Logger } from '../logger';
+import { createMetrics } from '../metrics';
+import type { Metrics } from '../metrics';
 import { listen } from './listen';
+import { operationMetricsPlugin } from './metricsPlugin';
+import { runChecks } from './readiness';
+import type { ReadinessCheck } from './readiness';
+import { REQUEST_ID_HEADER, requestIdMiddleware } from './requestId';
 
 export interface SubgraphServerOptions<TContext extends object> {
   /** Subgraph name, as in the supergraph. */
@@ -25,39 +32,96 @@ export interface SubgraphServerOptions<TContext extends object> {
   bodyLimit?: string;
   /** Adds the subgraph's own HTTP routes (e.g. a device-ingestion endpoint) beside `/graphql`. */
   routes?: (app: Express) => void;
+  /** This server's metrics, served at `/metrics`. @default a fresh registry for this server */
+  metrics?: Metrics;
+  /** Dependencies `/ready` checks, by name (more can be added with `addReadinessCheck`). @default none */
+  readinessChecks?: Record<string, ReadinessCheck>;
+  /** Deadline for each readiness check. @default 2000 */
+  readinessTimeoutMs?: number;
 }
 
 export interface SubgraphServer {
   readonly httpServer: Server;
-  /** Starts listening; resolves with the GraphQL endpoint URL. */
+  /** This server's Prometheus registry and instruments. */
+  readonly metrics: Metrics;
+  /** Starts listening; resolves with the GraphQL endpoint URL. Can be called again after `closeListener`. */
   listen(port: number, host?: string): Promise<string>;
+  /** Adds a dependency to `/ready` (e.g. `database` → `SELECT 1`); a failing check answers 503. */
+  addReadinessCheck(name: string, check: ReadinessCheck): void;
+  /**
+   * Stops listening and drops open connections, but keeps the server able to `listen` again on
+   * the same port (an outage, as tests stage it). `stop` is the real shutdown.
+   */
+  closeListener(): Promise<void>;
   /** Stops accepting requests and waits for those in flight. */
   stop(): Promise<void>;
 }
 
-/** Apollo Server over Express for one subgraph: `/graphql`, plus `/health` for liveness. */
+/** Logs, with the gateway's request id, every operation a subgraph answered with errors. */
+function errorLogPlugin(logger: Logger): ApolloServerPlugin {
+  return {
+    async requestDidStart({ request }) {
+      return {
+        async didEncounterErrors({ errors, operationName }) {
+          logger.warn(
+            {
+              requestId: request.http?.headers.get(REQUEST_ID_HEADER),
+              operationName,
+              codes: errors.map((e) => e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'),
+            },
+            'operation failed',
+          );
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Apollo Server over Express for one subgraph: `/graphql`, plus `/health` (liveness), `/ready`
+ * (its checks, e.g. the database) and `/metrics` (Prometheus). Every request gets the caller's
+ * `x-request-id` (or a new one) in its log lines and response header.
+ */
 export async function createSubgraphServer<TContext extends object>(
   options: SubgraphServerOptions<TContext>,
 ): Promise<SubgraphServer> {
+  const { logger } = options;
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
+  const metrics = options.metrics ?? createMetrics({ service: options.name });
+  const checks = new Map<string, ReadinessCheck>(Object.entries(options.readinessChecks ?? {}));
   const apollo = new ApolloServer<TContext>({
     schema: buildSubgraphSchema({
       typeDefs: options.typeDefs,
       // buildSubgraphSchema is typed for `unknown` contexts; ours are checked at the resolver map.
       resolvers: options.resolvers as GraphQLResolverMap<unknown>,
     }),
-    formatError: createFormatError(options.logger),
+    formatError: createFormatError(logger),
     includeStacktraceInErrorResponses: false,
-    logger: options.logger,
+    logger,
     // Inline traces feed Apollo's hosted reporting, which this deployment never uses.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginInlineTraceDisabled(),
+      operationMetricsPlugin<TContext>({ metrics }),
+      errorLogPlugin(logger) as ApolloServerPlugin<TContext>,
+    ],
   });
   await apollo.start();
 
+  app.use(requestIdMiddleware({ logger, accessLogLevel: 'debug' }));
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: options.name });
+  });
+  app.get('/ready', async (_req, res) => {
+    const result = await runChecks(checks, options.readinessTimeoutMs ?? 2000);
+    res
+      .status(result.ok ? 200 : 503)
+      .json({ status: result.ok ? 'ready' : 'unavailable', service: options.name, checks: result.checks });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   options.routes?.(app);
   app.use(
@@ -68,11 +132,20 @@ export async function createSubgraphServer<TContext extends object>(
 
   return {
     httpServer,
+    metrics,
     async listen(port, host = '127.0.0.1') {
       const bound = await listen(httpServer, port, host);
-      options.logger.info({ port: bound }, `${options.name} subgraph listening`);
+      logger.info({ port: bound }, `${options.name} subgraph listening`);
       return `http://${host}:${bound}/graphql`;
     },
+    addReadinessCheck(name, check) {
+      checks.set(name, check);
+    },
+    closeListener: () =>
+      new Promise<void>((resolve) => {
+        httpServer.close(() => resolve());
+        httpServer.closeAllConnections();
+      }),
     stop: () => apollo.stop(),
   };
 }

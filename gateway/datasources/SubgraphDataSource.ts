@@ -2,7 +2,9 @@ import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { Agent } from 'undici';
 import { fetch as undiciFetch } from 'undici';
 import { AppError, ErrorCode, PUBLIC_ERROR_CODES } from '../../common/errors';
+import { REQUEST_ID_HEADER } from '../../common/http/requestId';
 import type { Logger } from '../../common/logger';
+import type { Metrics } from '../../common/metrics';
 
 export interface SubgraphDataSourceOptions {
   /** Subgraph name, as in the supergraph; errors carry it as `extensions.serviceName`. */
@@ -13,6 +15,13 @@ export interface SubgraphDataSourceOptions {
   /** Shared keep-alive connection pool. */
   dispatcher: Agent;
   logger: Logger;
+  /** Where fetch latency (`subgraph`, `outcome`) and failures (`subgraph`, `code`) are counted. */
+  metrics: Pick<Metrics, 'subgraphFetchDuration' | 'subgraphErrors'>;
+}
+
+/** The part of the gateway's context the datasource reads. */
+interface RequestContext {
+  requestId?: string;
 }
 
 type Fetcher = NonNullable<NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher']>;
@@ -27,18 +36,36 @@ const isTimeout = (err: unknown): boolean => {
  * The one place subgraph calls are customised: keep-alive HTTP through undici with a timeout,
  * and transport failures turned into errors that name the subgraph but never echo its body.
  */
-export class SubgraphDataSource extends RemoteGraphQLDataSource {
+export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> {
   private readonly options: SubgraphDataSourceOptions;
 
   constructor(options: SubgraphDataSourceOptions) {
-    const fetcher = ((url: string, init: Record<string, unknown>) =>
-      undiciFetch(url, {
-        ...init,
-        dispatcher: options.dispatcher,
-        signal: AbortSignal.timeout(options.timeoutMs),
-      })) as unknown as Fetcher;
+    const subgraph = options.name;
+    const fetcher = (async (url: string, init: Record<string, unknown>) => {
+      const stop = options.metrics.subgraphFetchDuration.startTimer({ subgraph });
+      try {
+        const res = await undiciFetch(url, {
+          ...init,
+          dispatcher: options.dispatcher,
+          signal: AbortSignal.timeout(options.timeoutMs),
+        });
+        stop({ outcome: res.ok ? 'success' : 'error' });
+        return res;
+      } catch (err) {
+        stop({ outcome: 'error' });
+        throw err;
+      }
+    }) as unknown as Fetcher;
     super({ url: options.url, fetcher });
     this.options = options;
+  }
+
+  /** Sends the gateway request's id along, so the subgraph's log lines carry it too. */
+  override willSendRequest({
+    request,
+    context,
+  }: Parameters<NonNullable<RemoteGraphQLDataSource<RequestContext>['willSendRequest']>>[0]): void {
+    if (context.requestId) request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
   }
 
   /**
@@ -57,11 +84,25 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource {
     return super.errorFromResponse(response);
   }
 
-  override didEncounterError(error: Error, _req: unknown, response?: { status: number }): void {
+  override didEncounterError(
+    error: Error,
+    _req: unknown,
+    response?: { status: number },
+    context?: RequestContext,
+  ): void {
+    const failure = this.failure(error, response, context);
+    this.options.metrics.subgraphErrors.inc({
+      subgraph: this.options.name,
+      code: failure.code,
+    });
+    throw failure;
+  }
+
+  private failure(error: Error, response?: { status: number }, context?: RequestContext): AppError {
     const serviceName = this.options.name;
-    if (error instanceof AppError) throw error;
+    if (error instanceof AppError) return error;
     if (isTimeout(error)) {
-      throw new AppError(
+      return new AppError(
         ErrorCode.SUBGRAPH_TIMEOUT,
         `subgraph ${serviceName} did not answer within ${this.options.timeoutMs} ms`,
         {
@@ -70,10 +111,10 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource {
       );
     }
     this.options.logger.warn(
-      { err: error, serviceName, status: response?.status },
+      { err: error, serviceName, status: response?.status, requestId: context?.requestId },
       'subgraph request failed',
     );
-    throw new AppError(
+    return new AppError(
       ErrorCode.SUBGRAPH_UNAVAILABLE,
       response
         ? `subgraph ${serviceName} answered HTTP ${response.status}`

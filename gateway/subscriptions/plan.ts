@@ -90,10 +90,8 @@ export function planSubscription(
     });
   collect(root);
 
-  const idArg = schema
-    .getQueryType()
-    ?.getFields()
-    [rule.entityField]?.args.find((a) => a.name === 'id');
+  const entityField = schema.getQueryType()?.getFields()[rule.entityField];
+  const idArg = entityField?.args.find((a) => a.name === 'id');
   if (!idArg)
     throw new Error(`Query.${rule.entityField}(id:) named by @eventStream on ${rule.field} does not exist`);
   const variableDefinitions: VariableDefinitionNode[] = [

@@ -1,9 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createMemoryStream, createRedisStream } from '../../common/events';
+import type { EventStream } from '../../common/events';
+import { testEnv } from './env';
 import type { DbEngine } from '../../common/db';
 import { loadGatewayConfig } from '../../gateway/config';
+import { loadExamples } from '../../gateway/playground/examples';
 import { createGatewayServer } from '../../gateway/server';
 import type { GatewayServer } from '../../gateway/server';
 import { createLogger } from '../../common/logger';
+import { SUBGRAPHS } from '../../subgraphs/catalog';
+import { addDatabaseCheck } from '../../subgraphs/runtime';
 import { startStack } from '../../subgraphs/stack';
 import type { RunningStack } from '../../subgraphs/stack';
 import { openTestEngine } from './database';
@@ -19,6 +26,8 @@ export interface TestSystem {
   stack: RunningStack;
   gateway: GatewayServer;
   gatewayUrl: string;
+  /** The gateway's origin, e.g. `http://127.0.0.1:40123` (for `/ready`, `/metrics`, the playground). */
+  gatewayOrigin: string;
   /** POSTs an operation to `url` (the gateway unless given) and returns the parsed body. */
   gql<T = Record<string, unknown>>(
     query: string,
@@ -41,14 +50,33 @@ export function openSeededEngine(): Promise<DbEngine> {
 /**
  * The real system for one test file: the three subgraphs on free ports over a fresh copy of the
  * seeded database, and the gateway in front of them on a free port. Nothing is mocked.
+ * `gatewayEnv` is the gateway's environment; the playground is off unless it sets `PLAYGROUND=true`
+ * (it then opens the examples of `schema/examples.graphql`, or `PLAYGROUND_EXAMPLES`).
  */
-export async function startTestSystem(gatewayEnv: Record<string, string> = {}): Promise<TestSystem> {
+export async function startTestSystem(
+  gatewayEnv: Record<string, string> = {},
+  options: { events?: EventStream } = {},
+): Promise<TestSystem> {
   const engine = await openSeededEngine();
-  const stack = await startStack({ engine, seed: false, logLevel: 'silent' });
-  const config = loadGatewayConfig({ PORT: '0', LOG_LEVEL: 'silent', ...gatewayEnv });
+  // One event stream for subgraphs and gateway: real Redis (under a key prefix of this system's
+  // own) when REDIS_URL is set, the in-process stream otherwise.
+  const events =
+    options.events ??
+    (testEnv.redisUrl
+      ? createRedisStream({ url: testEnv.redisUrl, keyPrefix: `qsg:test:${randomBytes(4).toString('hex')}:` })
+      : createMemoryStream());
+  const stack = await startStack({ engine, events, seed: false, logLevel: 'silent' });
+  for (const { name } of SUBGRAPHS) addDatabaseCheck(stack.servers[name], stack.db[name]);
+  const config = loadGatewayConfig({ PORT: '0', LOG_LEVEL: 'silent', PLAYGROUND: 'false', ...gatewayEnv });
   const gateway = createGatewayServer(
     { ...config, subgraphUrls: stack.urls },
-    { logger: createLogger('gateway', 'silent') },
+    {
+      logger: createLogger('gateway', config.logLevel),
+      events,
+      ...(config.playground && config.playgroundExamplesPath
+        ? { playgroundExamples: loadExamples(config.playgroundExamplesPath) }
+        : {}),
+    },
   );
   const gatewayUrl = await gateway.listen(0);
   await gateway.start();
@@ -58,6 +86,7 @@ export async function startTestSystem(gatewayEnv: Record<string, string> = {}): 
     stack,
     gateway,
     gatewayUrl,
+    gatewayOrigin: new URL(gatewayUrl).origin,
     async gql<T>(query: string, variables?: Record<string, unknown>, url = gatewayUrl) {
       const res = await fetch(url, {
         method: 'POST',
@@ -69,6 +98,7 @@ export async function startTestSystem(gatewayEnv: Record<string, string> = {}): 
     async stop() {
       await gateway.stop();
       await stack.stop();
+      await events.close();
       await engine.close();
     },
   };

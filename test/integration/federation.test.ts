@@ -135,7 +135,11 @@ describe('partial failure', () => {
     const res: any = await sys.gql(query, { id: showcase.enterpriseId });
     expect(res.data.enterprise).toEqual({ ...healthy.data.enterprise, alarms: null });
     expect(res.errors).toHaveLength(1);
-    expect(res.errors[0].extensions).toEqual({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'emergency' });
+    expect(res.errors[0].extensions).toEqual({
+      code: 'SUBGRAPH_UNAVAILABLE',
+      serviceName: 'emergency',
+      requestId: expect.any(String),
+    });
     expect(JSON.stringify(res.errors)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|stack/);
   });
 });

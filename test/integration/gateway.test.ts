@@ -81,7 +81,10 @@ describe('the generic gateway', () => {
     expect((await fetch(`${base}/health`)).status).toBe(200);
     expect((await fetch(`${base}/ready`)).status).toBe(503);
     await gateway.start();
-    expect(await (await fetch(`${base}/ready`)).json()).toEqual({ status: 'ready', schema: true });
+    expect(await (await fetch(`${base}/ready`)).json()).toMatchObject({
+      status: 'ready',
+      checks: { schema: { ok: true }, subgraphs: { fast: { ok: true }, slow: { ok: true } } },
+    });
 
     expect(await post(url, '{ station { name } }')).toEqual({
       data: { station: { name: '王家村微型消防站' } },
@@ -90,7 +93,7 @@ describe('the generic gateway', () => {
     const res = await post(url, '{ station { name crew } }');
     expect(res.data).toEqual({ station: { name: '王家村微型消防站', crew: null } });
     expect(res.errors.map((e: any) => e.extensions)).toEqual([
-      { code: 'SUBGRAPH_TIMEOUT', serviceName: 'slow' },
+      { code: 'SUBGRAPH_TIMEOUT', serviceName: 'slow', requestId: expect.any(String) },
     ]);
     release();
   });

@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import type { NextFunction, Request, Response } from 'express';
+import type { PlaygroundExample } from './examples';
+
+export interface PlaygroundOptions {
+  /** Path of the GraphQL endpoint; queries go to it and subscriptions to ws(s):// on the same path. @default '/graphql' */
+  endpoint?: string;
+  /** Tabs opened on a first visit (a browser keeps its own tabs afterwards). @default one empty tab */
+  examples?: readonly PlaygroundExample[];
+  /** Page title. @default 'GraphQL playground' */
+  title?: string;
+}
+
+interface Variant {
+  body: Buffer;
+  encoding?: 'br' | 'gzip';
+}
+
+/**
+ * GraphiQL (with schema docs, a headers editor and graphql-ws subscriptions) as one
+ * self-contained page: every script, style, font and worker is inlined from
+ * `@graphql-yoga/render-graphiql`, so it works without reaching any CDN. The 9 MB page is
+ * rendered and compressed once, here; requests only pick an encoding.
+ */
+export function createPlaygroundHandler(options: PlaygroundOptions = {}) {
+  const html = Buffer.from(
+    renderGraphiQL({
+      title: options.title ?? 'GraphQL playground',
+      endpoint: options.endpoint ?? '/graphql',
+      subscriptionsProtocol: 'WS',
+      defaultEditorToolsVisibility: true,
+      isHeadersEditorEnabled: true,
+      shouldPersistHeaders: true,
+      schemaDescription: true,
+      ...(options.examples?.length
+        ? {
+            defaultTabs: options.examples.map((e) => ({
+              query: e.query,
+              ...(e.variables ? { variables: e.variables } : {}),
+            })),
+            defaultQuery: options.examples[0]!.query,
+          }
+        : {}),
+    }),
+  );
+  const etag = `"${createHash('sha256').update(html).digest('base64url').slice(0, 27)}"`;
+  const variants: Record<'br' | 'gzip' | 'identity', Variant> = {
+    br: {
+      body: brotliCompressSync(html, { params: { [zlib.BROTLI_PARAM_QUALITY]: 5 } }),
+      encoding: 'br',
+    },
+    gzip: { body: gzipSync(html, { level: 6 }), encoding: 'gzip' },
+    identity: { body: html },
+  };
+
+  return (req: Request, res: Response, next: NextFunction): void => {
+    // A browser navigating here; API clients (and GET queries: `?query=`) go on to GraphQL.
+    if (req.method !== 'GET' || req.query.query !== undefined || !req.headers.accept?.includes('text/html')) {
+      next();
+      return;
+    }
+    res.setHeader('vary', 'accept, accept-encoding');
+    res.setHeader('cache-control', 'no-cache');
+    res.setHeader('etag', etag);
+    if (req.headers['if-none-match'] === etag) {
+      res.status(304).end();
+      return;
+    }
+    const accepted = req.acceptsEncodings('br', 'gzip', 'identity');
+    const variant = variants[accepted === 'br' || accepted === 'gzip' ? accepted : 'identity'];
+    if (variant.encoding) res.setHeader('content-encoding', variant.encoding);
+    res.type('html').send(variant.body);
+  };
+}
