@@ -11,6 +11,11 @@ export const subgraphConfigSchema = z.object({
   DATABASE_URL: optionalUrl,
   /** Where embedded PGlite keeps its files. @default .data/pglite-<subgraph> */
   PGLITE_DIR: z.string().optional(),
+  /**
+   * Redis for the event streams. Unset, a subgraph process publishes nothing (its outbox keeps
+   * the events until one is configured); the all-in-one `npm start` uses an in-process stream.
+   */
+  REDIS_URL: optionalUrl,
   /** PostgreSQL pool size per process. @default 10 */
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   LOG_LEVEL: logLevel,
@@ -21,6 +26,7 @@ export interface SubgraphConfig {
   readonly port: number;
   readonly host: string;
   readonly databaseUrl: string | undefined;
+  readonly redisUrl: string | undefined;
   readonly pgliteDir: string;
   readonly dbPoolSize: number;
   readonly logLevel: string;
@@ -37,6 +43,7 @@ export function loadSubgraphConfig(
     port: raw.PORT,
     host: raw.HOST,
     databaseUrl: raw.DATABASE_URL,
+    redisUrl: raw.REDIS_URL,
     pgliteDir: raw.PGLITE_DIR ?? `.data/pglite-${name}`,
     dbPoolSize: raw.DB_POOL_SIZE,
     logLevel: raw.LOG_LEVEL,

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { createRedisStream } from '../common/events';
 import { createLogger } from '../common/logger';
 import { onShutdown } from '../common/shutdown';
 import { loadTracingConfig, startTracing } from '../common/tracing';
@@ -12,8 +13,11 @@ async function main(): Promise<void> {
   const logger = createLogger('gateway', config.logLevel);
   // Before the server is created, so the HTTP instrumentation sees every request when tracing is on.
   const tracing = await startTracing(loadTracingConfig(process.env, 'gateway'), logger);
+  // A gateway process on its own reads events from Redis; without it, it serves no subscriptions.
+  const events = config.redisUrl ? createRedisStream({ url: config.redisUrl }) : undefined;
   const gateway = createGatewayServer(config, {
     logger,
+    ...(events ? { events } : {}),
     ...(config.playground && config.playgroundExamplesPath
       ? { playgroundExamples: loadExamples(config.playgroundExamplesPath) }
       : {}),
@@ -23,6 +27,7 @@ async function main(): Promise<void> {
   logger.info({ url }, 'gateway listening');
   onShutdown(logger, async () => {
     await gateway.stop();
+    await events?.close();
     await tracing.shutdown();
   });
 }

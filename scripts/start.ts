@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { z } from 'zod';
 import { optionalUrl, parseConfig } from '../common/config';
 import { openEngine } from '../common/db';
+import { openEventStream } from '../common/events';
 import { createLogger } from '../common/logger';
 import { onShutdown } from '../common/shutdown';
 import { loadGatewayConfig } from '../gateway/config';
@@ -16,6 +17,7 @@ import { startStack } from '../subgraphs/stack';
 const env = parseConfig(
   z.object({
     DATABASE_URL: optionalUrl,
+    REDIS_URL: optionalUrl,
     PGLITE_DIR: z.string().default('.data/pglite'),
     LOG_LEVEL: z.string().default('warn'),
   }),
@@ -31,7 +33,9 @@ async function main(): Promise<void> {
     pgliteDir: env.PGLITE_DIR,
     applicationName: 'qsg',
   });
-  const stack = await startStack({ engine, env: process.env, logLevel: env.LOG_LEVEL });
+  // Redis Streams when REDIS_URL is set; otherwise one in-process stream shared by all four parts.
+  const events = openEventStream(env.REDIS_URL);
+  const stack = await startStack({ engine, events, env: process.env, logLevel: env.LOG_LEVEL });
   for (const { name } of SUBGRAPHS) addDatabaseCheck(stack.servers[name], stack.db[name]);
 
   const config = loadGatewayConfig({ ...process.env, LOG_LEVEL: env.LOG_LEVEL });
@@ -39,6 +43,7 @@ async function main(): Promise<void> {
     { ...config, subgraphUrls: { ...stack.urls, ...config.subgraphUrls } },
     {
       logger: createLogger('gateway', env.LOG_LEVEL),
+      events,
       ...(config.playground && config.playgroundExamplesPath
         ? { playgroundExamples: loadExamples(config.playgroundExamplesPath) }
         : {}),
@@ -52,6 +57,7 @@ async function main(): Promise<void> {
 Qingdao Safety Graph is running (${((Date.now() - started) / 1000).toFixed(1)} s, ${where}${stack.seeded ? ', demo data seeded' : ''}).
 
   GraphQL endpoint:  ${url.replace('127.0.0.1', 'localhost')}${config.playground ? ' (open it in a browser for the playground)' : ''}
+  Live alarms:       subscriptions over graphql-ws at ${url.replace('http', 'ws').replace('127.0.0.1', 'localhost')}
   Health, metrics:   /health /ready /metrics on the same port
   Subgraphs:         ${Object.entries(stack.urls)
     .map(([name, u]) => `${name} ${u}`)
@@ -65,6 +71,7 @@ Press Ctrl+C to stop.`);
   onShutdown(logger, async () => {
     await gateway.stop();
     await stack.stop();
+    await events.close();
     await engine.close();
   });
 }

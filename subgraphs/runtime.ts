@@ -1,4 +1,5 @@
 import { openEngine } from '../common/db';
+import { createRedisStream } from '../common/events';
 import type { Db } from '../common/db';
 import type { SubgraphServer } from '../common/http/subgraphServer';
 import { createLogger } from '../common/logger';
@@ -9,6 +10,7 @@ import { loadSubgraphConfig } from '../common/subgraphConfig';
 import type { SubgraphConfig } from '../common/subgraphConfig';
 import { SUBGRAPHS } from './catalog';
 import type { SubgraphName } from './catalog';
+import { startBackground } from './background';
 import { migrateSubgraph } from './database';
 
 export interface SubgraphDeps {
@@ -58,8 +60,15 @@ export async function runSubgraph<C extends SubgraphConfig = SubgraphConfig>(
   const server = await create(config, { db, logger });
   addDatabaseCheck(server, db);
   const url = await server.listen(config.port, config.host);
-  logger.info({ url, database: engine.kind }, `${name} subgraph ready`);
+  // Across processes events need Redis; without it the outbox simply keeps them.
+  const events = config.redisUrl ? createRedisStream({ url: config.redisUrl }) : undefined;
+  const background = events
+    ? await startBackground({ name, db: engine.handle(), events, logger })
+    : undefined;
+  logger.info({ url, database: engine.kind, events: events ? 'redis' : 'none' }, `${name} subgraph ready`);
   onShutdown(logger, async () => {
+    await background?.stop();
+    await events?.close();
     await server.stop();
     await engine.close();
     await tracing.shutdown();
