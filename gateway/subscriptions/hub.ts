@@ -30,13 +30,16 @@ interface Group {
   plan: SubscriptionPlan;
   context: unknown;
   subscribers: Set<Subscriber>;
-  /** Events resolve one after another, so every subscriber sees them in stream order. */
-  chain: Promise<void>;
+  /** Live events waiting to be resolved, in stream order. */
+  pending: StreamEntry[];
+  draining: boolean;
   /** Recent resolutions by event id, shared by live delivery and catching up. */
-  resolved: Map<string, Promise<ExecutionResult>>;
+  resolved: Map<string, ExecutionResult>;
 }
 
 const RESOLVED_KEPT = 256;
+/** Events resolved in one federated execution at most. */
+const MAX_BATCH = 50;
 const SEEN_KEPT = 10_000;
 const BATCH = 500;
 
@@ -54,6 +57,8 @@ export class SubscriptionHub {
   private readonly maxQueue: number;
   /** Event resolutions made so far: one per event per matching group, whatever the number of clients. */
   resolutions = 0;
+  /** Federated executions made for them (events arriving together share one). */
+  executions = 0;
 
   constructor(private readonly options: HubOptions) {
     this.maxQueue = options.maxQueue ?? 1000;
@@ -74,7 +79,7 @@ export class SubscriptionHub {
     await this.ensureReader(plan.rule.stream);
     let group = this.groups.get(plan.groupKey);
     if (!group) {
-      group = { plan, context, subscribers: new Set(), chain: Promise.resolve(), resolved: new Map() };
+      group = { plan, context, subscribers: new Set(), pending: [], draining: false, resolved: new Map() };
       this.groups.set(plan.groupKey, group);
     }
     const g = group;
@@ -99,33 +104,32 @@ export class SubscriptionHub {
     return plan.types.has(entry.type) && matchesFilter(plan.filterType, plan.filter, entry.payload);
   }
 
-  private resolve(group: Group, entry: StreamEntry): Promise<ExecutionResult> {
-    let result = group.resolved.get(entry.id);
-    if (!result) {
-      const { plan } = group;
-      this.resolutions++;
+  /**
+   * Resolves events for a group: those not resolved before go through the gateway together, as
+   * one aliased query, and each comes back as its own result with its own errors.
+   */
+  private async resolveAll(group: Group, entries: readonly StreamEntry[]): Promise<ExecutionResult[]> {
+    const { plan } = group;
+    const missing = entries.filter((e) => !group.resolved.has(e.id));
+    if (missing.length) {
+      this.resolutions += missing.length;
+      this.executions++;
       this.options.onResolve?.();
-      result = this.options
-        .execute(
-          plan.query,
-          { ...plan.variables, [EVENT_ID_VARIABLE]: entry.payload[plan.rule.idKey] },
-          group.context,
-        )
-        .catch((err: unknown) => {
-          this.options.logger.error(
-            { err, stream: plan.rule.stream, eventId: entry.id },
-            'cannot resolve subscription event',
-          );
-          return {
-            errors: [
-              new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } }),
-            ],
-          };
-        });
-      group.resolved.set(entry.id, result);
-      if (group.resolved.size > RESOLVED_KEPT) group.resolved.delete(group.resolved.keys().next().value!);
+      const variables: Record<string, unknown> = { ...plan.variables };
+      missing.forEach((e, i) => (variables[`${EVENT_ID_VARIABLE}${i}`] = e.payload[plan.rule.idKey]));
+      let result: ExecutionResult;
+      try {
+        result = await this.options.execute(plan.batchQuery(missing.length), variables, group.context);
+      } catch (err) {
+        this.options.logger.error({ err, stream: plan.rule.stream }, 'cannot resolve subscription events');
+        result = { errors: [new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })] };
+      }
+      missing.forEach((e, i) => {
+        group.resolved.set(e.id, splitResult(result, `e${i}`, plan.responseKey));
+        if (group.resolved.size > RESOLVED_KEPT) group.resolved.delete(group.resolved.keys().next().value!);
+      });
     }
-    return result;
+    return entries.map((e) => group.resolved.get(e.id)!);
   }
 
   /** Sends a reconnecting subscriber what it missed after `after`, then lets live events through. */
@@ -136,12 +140,17 @@ export class SubscriptionHub {
     try {
       for (;;) {
         const entries = await this.options.events.range(stream, cursor, BATCH);
-        for (const entry of entries) {
-          cursor = entry.id;
-          if (seen.has(entry.outboxId) || !this.matches(group.plan, entry)) continue;
+        const wanted = entries.filter((entry) => {
+          if (seen.has(entry.outboxId) || !this.matches(group.plan, entry)) return false;
           seen.add(entry.outboxId);
-          subscriber.replay({ eventId: entry.id, result: await this.resolve(group, entry) });
+          return true;
+        });
+        for (let i = 0; i < wanted.length; i += MAX_BATCH) {
+          const slice = wanted.slice(i, i + MAX_BATCH);
+          const results = await this.resolveAll(group, slice);
+          slice.forEach((entry, k) => subscriber.replay({ eventId: entry.id, result: results[k]! }));
         }
+        if (entries.length) cursor = entries.at(-1)!.id;
         if (entries.length < BATCH) break;
       }
       subscriber.caughtUp();
@@ -154,11 +163,25 @@ export class SubscriptionHub {
   private dispatch(stream: string, entry: StreamEntry): void {
     for (const group of this.groups.values()) {
       if (group.plan.rule.stream !== stream || !this.matches(group.plan, entry)) continue;
-      group.chain = group.chain.then(async () => {
-        if (!group.subscribers.size) return;
-        const result = await this.resolve(group, entry);
-        for (const s of group.subscribers) s.offer({ eventId: entry.id, result });
-      });
+      group.pending.push(entry);
+      if (!group.draining) void this.drain(group);
+    }
+  }
+
+  /** Resolves a group's waiting events in order; whatever arrives meanwhile forms the next batch. */
+  private async drain(group: Group): Promise<void> {
+    group.draining = true;
+    try {
+      while (group.pending.length && group.subscribers.size) {
+        const batch = group.pending.splice(0, MAX_BATCH);
+        const results = await this.resolveAll(group, batch);
+        batch.forEach((entry, i) => {
+          for (const s of group.subscribers) s.offer({ eventId: entry.id, result: results[i]! });
+        });
+      }
+      group.pending.length = 0;
+    } finally {
+      group.draining = false;
     }
   }
 
@@ -211,4 +234,19 @@ export class SubscriptionHub {
     for (const g of [...this.groups.values()]) for (const s of [...g.subscribers]) s.end();
     await Promise.all(this.readers);
   }
+}
+
+/** One event's result out of a batched execution: its aliased field, and the errors under it. */
+function splitResult(result: ExecutionResult, alias: string, responseKey: string): ExecutionResult {
+  const errors = (result.errors ?? [])
+    .filter((e) => !e.path || e.path[0] === alias)
+    .map(
+      (e) =>
+        new GraphQLError(e.message, {
+          path: e.path ? [responseKey, ...e.path.slice(1)] : undefined,
+          extensions: e.extensions,
+        }),
+    );
+  const data = result.data ? { [responseKey]: (result.data as Record<string, unknown>)[alias] ?? null } : null;
+  return errors.length ? { data, errors } : { data };
 }

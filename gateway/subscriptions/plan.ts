@@ -20,6 +20,11 @@ export interface SubscriptionPlan {
   responseKey: string;
   /** A query that resolves one event's entity with the subscriber's selection set. */
   query: string;
+  /**
+   * A query resolving `n` events' entities at once, aliased `e0`…`e{n-1}`, with id variables
+   * `__eventEntityId0`…: events that arrive together cost one federated execution.
+   */
+  batchQuery(n: number): string;
   /** The subscriber's variables that `query` uses; `__id` is added per event. */
   variables: Record<string, unknown>;
   filterType: GraphQLInputObjectType | undefined;
@@ -97,12 +102,28 @@ export function planSubscription(
   const variableDefinitions: VariableDefinitionNode[] = [
     ...(operation.variableDefinitions ?? []).filter((d) => usedVariables.has(d.variable.name.value)),
   ];
+  const name = operation.name ? `${operation.name.value}Event` : 'SubscriptionEvent';
+  const idType = String(idArg.type);
+  const userVariables = variableDefinitions.map((d) => `, ${print(d)}`).join('');
+  const selection = print(root.selectionSet!);
+  const fragmentText = [...usedFragments].map((f) => print(fragments.get(f)!));
   const query = [
-    `query ${operation.name ? `${operation.name.value}Event` : 'SubscriptionEvent'}($${EVENT_ID_VARIABLE}: ${String(idArg.type)}${variableDefinitions.map((d) => `, ${print(d)}`).join('')}) {`,
-    `  ${root.alias?.value ?? root.name.value}: ${rule.entityField}(id: $${EVENT_ID_VARIABLE}) ${print(root.selectionSet!)}`,
+    `query ${name}($${EVENT_ID_VARIABLE}: ${idType}${userVariables}) {`,
+    `  ${root.alias?.value ?? root.name.value}: ${rule.entityField}(id: $${EVENT_ID_VARIABLE}) ${selection}`,
     '}',
-    ...[...usedFragments].map((name) => print(fragments.get(name)!)),
+    ...fragmentText,
   ].join('\n');
+  const batches = new Map<number, string>();
+  const batchQuery = (n: number): string => {
+    let text = batches.get(n);
+    if (!text) {
+      const ids = Array.from({ length: n }, (_, i) => `$${EVENT_ID_VARIABLE}${i}: ${idType}`).join(', ');
+      const fields = Array.from({ length: n }, (_, i) => `  e${i}: ${rule.entityField}(id: $${EVENT_ID_VARIABLE}${i}) ${selection}`);
+      text = [`query ${name}s(${ids}${userVariables}) {`, ...fields, '}', ...fragmentText].join('\n');
+      batches.set(n, text);
+    }
+    return text;
+  };
   const variables = Object.fromEntries(Object.entries(variableValues).filter(([k]) => usedVariables.has(k)));
   const filter = (args.filter as Record<string, unknown> | null | undefined) ?? null;
   const types = new Set([...rule.events, ...(args.includeUpdates === true ? rule.updates : [])]);
@@ -114,6 +135,7 @@ export function planSubscription(
     rule,
     responseKey: root.alias?.value ?? root.name.value,
     query,
+    batchQuery,
     variables,
     filterType: filterNamed && isInputObjectType(filterNamed) ? filterNamed : undefined,
     filter,

@@ -6,7 +6,7 @@
 import { createContext } from './context';
 import type { Context } from './context';
 import { EmergencyBuilder } from './emergency';
-import { addAdminAreas, addGrids, addPatrols, gridMemberName, pointIn } from './grid';
+import { addAdminAreas, addClues, addGrids, addPatrols, gridMemberName, pointIn } from './grid';
 import type { SmallGrid } from './grid';
 import {
   CATERING_SUFFIXES,
@@ -23,7 +23,7 @@ import {
 import { CITY_BOUNDS, JINJIALING, ZHENJIANG_ROAD, districtByCode, rectContains } from './places';
 import type { Subdistrict } from './places';
 import { Random } from './random';
-import { addEnterprise, addHazard, addInspections, addRiskPoints } from './supervision';
+import { addEnterprise, addHazard, addInspections, addLoopProjections, addRiskPoints } from './supervision';
 import type { Category } from './templates';
 import type { AlarmStatus, Dataset, DeviceSeed, EnterpriseSeed, GenerateOptions, Tier } from './types';
 
@@ -31,6 +31,8 @@ export type { Dataset, GenerateOptions } from './types';
 
 const SEED = 0x51d0_2020;
 const CITY_SEED = 0x51d0_0503;
+/** The closed loop's own random stream, so its rows leave every other row as it was. */
+const LOOP_SEED = 0x51d0_c1e5;
 
 /** The city's totals (DOMAIN.md) that city scale fills up to. */
 export const CITY_TOTALS: Readonly<Record<Tier, number>> = {
@@ -309,8 +311,31 @@ export function generateDataset(options: GenerateOptions): Dataset {
     gridId: showcase.g.grid.id,
   };
 
+  addClosedLoop(ctx, zjl, jjl);
   if (options.scale === 'city') addCityScale(ctx, emergency);
   return ds;
+}
+
+/**
+ * Clues in every state in both grid-managed subdistricts (one each, on enterprises other than the
+ * showcase), and the supervision projections and tasks those clues and the alarms imply.
+ */
+function addClosedLoop(ctx: Context, ...subdistricts: { e: EnterpriseSeed; g: SmallGrid }[][]): void {
+  const rng = new Random(LOOP_SEED);
+  Object.assign(ctx.ds.grid, { clue: [], clue_event: [] });
+  Object.assign(ctx.ds.supervision, {
+    alarm_projection: [],
+    clue_projection: [],
+    enforcement_task: [],
+  });
+  const clues = subdistricts.flatMap((placed) => {
+    const officer = `${districtByCode(placed[0]!.e.district_code).name}应急管理局 ${ctx.inspectors.get(placed[0]!.e.district_code)![0]}`;
+    const sites = rng
+      .sample(placed.slice(1), 8)
+      .map((p) => ({ enterprise: p.e, gridId: p.g.grid.id, officer }));
+    return addClues(ctx, rng, sites);
+  });
+  addLoopProjections(ctx, clues);
 }
 
 /** Fills the register up to the city's totals, with lighter child rows for small enterprises. */

@@ -1,10 +1,11 @@
 /** The grid platform's rows: the area tree, the two subdistricts' grids, their people and patrols. */
-import { daysAgo, iso } from './context';
+import { DAY, HOUR, daysAgo, iso } from './context';
 import type { Context } from './context';
 import { PATROL_FINDINGS_BAD, PATROL_FINDINGS_OK, personName, phoneNumber } from './names';
 import { CITY, DISTRICTS, JINJIALING, ZHENJIANG_ROAD, boxText, communityCode, splitRect } from './places';
 import type { Rect, Subdistrict } from './places';
-import type { EnterpriseSeed, GridSeed } from './types';
+import type { Random } from './random';
+import type { ClueSeed, ClueSeedStatus, EnterpriseSeed, GridSeed } from './types';
 
 export interface SmallGrid {
   grid: GridSeed;
@@ -152,4 +153,124 @@ export function addPatrols(ctx: Context, e: EnterpriseSeed, gridId: string, coun
       findings: rng.pick(issues ? PATROL_FINDINGS_BAD : PATROL_FINDINGS_OK),
     });
   }
+}
+
+const CLUE_TEMPLATES: readonly { category: ClueSeed['category']; text: string; refusal: string }[] = [
+  { category: 'GAS', text: '后厨液化气瓶未固定，与灶具间距不足', refusal: '店主称营业繁忙，拒绝整改' },
+  { category: 'GAS', text: '餐饮店未安装可燃气体报警器', refusal: '店主认为没有必要，拒绝安装' },
+  { category: 'BLOCKED_EXIT', text: '安全出口被货物堵塞', refusal: '负责人拒绝清理' },
+  { category: 'FIRE', text: '楼道内电动自行车充电', refusal: '物业拒绝整改' },
+  { category: 'ILLEGAL_OPERATION', text: '无证进行电焊作业', refusal: '作业人员拒绝停工' },
+  { category: 'HAZARDOUS_MATERIALS', text: '店内存放大量酒精等易燃物品', refusal: '经营者拒绝转移' },
+];
+
+const CLUE_STEPS: Readonly<Record<ClueSeedStatus, readonly string[]>> = {
+  NEW: [],
+  CHECKING: ['START_CHECK'],
+  RECTIFIED: ['START_CHECK', 'RECORD_RECTIFIED'],
+  INVALID: ['START_CHECK', 'RECORD_INVALID'],
+  REFUSED: ['START_CHECK', 'RECORD_REFUSED'],
+  REFERRED: ['START_CHECK', 'RECORD_REFUSED', 'REFER'],
+  CASE_OPENED: ['START_CHECK', 'RECORD_REFUSED', 'REFER', 'OPEN_CASE'],
+  CLOSED: ['START_CHECK', 'RECORD_REFUSED', 'REFER', 'OPEN_CASE', 'CLOSE'],
+};
+
+const STEP_TO: Readonly<Record<string, ClueSeedStatus>> = {
+  START_CHECK: 'CHECKING',
+  RECORD_RECTIFIED: 'RECTIFIED',
+  RECORD_INVALID: 'INVALID',
+  RECORD_REFUSED: 'REFUSED',
+  REFER: 'REFERRED',
+  OPEN_CASE: 'CASE_OPENED',
+  CLOSE: 'CLOSED',
+};
+
+export const CLUE_STATUSES = Object.keys(CLUE_STEPS) as ClueSeedStatus[];
+
+/** The outcome the enforcement platform wrote back on a seeded closed clue. */
+export const SEEDED_OUTCOME = '责令限期整改指令书（《安全生产法》第六十五条）：复查合格，已整改';
+
+export interface ClueSite {
+  enterprise: EnterpriseSeed;
+  gridId: string;
+  /** The district's law-enforcement officer who takes referred clues. */
+  officer: string;
+}
+
+/**
+ * One clue in every state at `site(i)` for the i-th state, with the trail that leads there. Uses
+ * its own random stream (`rng`), so adding clues leaves every other generated row as it was.
+ */
+export function addClues(ctx: Context, rng: Random, sites: readonly ClueSite[]): ClueSeed[] {
+  const added: ClueSeed[] = [];
+  CLUE_STATUSES.forEach((status, i) => {
+    const { enterprise: e, gridId, officer } = sites[i]!;
+    const t = rng.pick(CLUE_TEMPLATES);
+    const reporterId = ctx.gridMembers.get(gridId)![0]!;
+    const reporter = ctx.memberNames.get(reporterId)!;
+    const reportedMs = ctx.now - rng.int(3, 20) * DAY - rng.int(1, 12) * HOUR;
+    const clue: ClueSeed = {
+      id: rng.uuid(),
+      text: t.text,
+      category: t.category,
+      photos: [`upload:${rng.uuid().slice(0, 8)}`],
+      lat: e.lat,
+      lon: e.lon,
+      address: e.address,
+      reporter_id: reporterId,
+      patrol_id: null,
+      enterprise_id: e.id,
+      grid_id: gridId,
+      district_code: e.district_code,
+      status,
+      explanation: null,
+      referred_at: null,
+      task_id: null,
+      outcome: null,
+      decided_at: null,
+      reported_at: iso(reportedMs),
+    };
+    const trail = ctx.ds.grid.clue_event!;
+    trail.push({
+      clue_id: clue.id,
+      action: 'REPORT',
+      from_status: null,
+      to_status: 'NEW',
+      actor: reporter,
+      note: null,
+      at: clue.reported_at,
+    });
+    let from: ClueSeedStatus = 'NEW';
+    CLUE_STEPS[status].forEach((action, k) => {
+      const at = iso(reportedMs + (k + 1) * 6 * HOUR);
+      const to = STEP_TO[action]!;
+      const byOfficer = action === 'OPEN_CASE' || action === 'CLOSE';
+      let note: string | null = null;
+      if (action === 'RECORD_RECTIFIED') note = clue.explanation = '已当场督促整改完毕';
+      if (action === 'RECORD_INVALID') note = clue.explanation = '现场核实，情况不属实';
+      if (action === 'RECORD_REFUSED') note = clue.explanation = t.refusal;
+      if (action === 'REFER') {
+        note = '拒不整改，提请区应急管理局执法';
+        clue.referred_at = at;
+        clue.task_id = `CLUE:${clue.id}`;
+      }
+      if (action === 'CLOSE') {
+        note = clue.outcome = SEEDED_OUTCOME;
+        clue.decided_at = at;
+      }
+      trail.push({
+        clue_id: clue.id,
+        action,
+        from_status: from,
+        to_status: to,
+        actor: byOfficer ? officer : reporter,
+        note,
+        at,
+      });
+      from = to;
+    });
+    ctx.ds.grid.clue!.push(clue);
+    added.push(clue);
+  });
+  return added;
 }

@@ -8,6 +8,7 @@ import { districtByCode } from './places';
 import { HAZARD_DESCRIPTIONS, RISK_TEMPLATES } from './templates';
 import type { Category } from './templates';
 import type {
+  ClueSeed,
   EnterpriseSeed,
   HazardEventSeed,
   HazardSeed,
@@ -316,3 +317,66 @@ export function addInspections(ctx: Context, e: EnterpriseSeed, counts: readonly
 
 type InspectionKind = 'PLANNED' | 'RANDOM' | 'COMPLAINT' | 'CLUE' | 'REVIEW';
 type InspectionResult = 'COMPLIANT' | 'RECTIFICATION_ORDERED' | 'PENALTY';
+
+/**
+ * The supervision side of the seeded closed loop, consistent with what the events would have
+ * built: the alarm projection from the emergency slice, the clue projection of every checked
+ * clue, and one enforcement task per referred clue (OPEN, TAKEN or CLOSED as the clue says).
+ * Other tasks (overdue or MAJOR hazards, repeated alarms, under-inspected key enterprises) are
+ * derived from current state by the queue itself, so they need no rows.
+ */
+export function addLoopProjections(ctx: Context, clues: readonly ClueSeed[]): void {
+  const sup = ctx.ds.supervision;
+  const districtOf = new Map(sup.enterprise.map((e) => [e.id, e.district_code]));
+  for (const a of ctx.ds.emergency.alarm) {
+    const changed = [a.raised_at, a.acknowledged_at, a.dispatched_at, a.on_site_at, a.resolved_at]
+      .filter((t): t is string => t !== null)
+      .sort()
+      .pop()!;
+    sup.alarm_projection!.push({
+      alarm_id: a.id,
+      device_id: a.device_id,
+      enterprise_id: a.enterprise_id,
+      grid_id: a.grid_id,
+      district_code: districtOf.get(a.enterprise_id)!,
+      kind: a.kind,
+      severity: a.severity,
+      status: a.status,
+      raised_at: a.raised_at,
+      changed_at: changed,
+    });
+  }
+  for (const c of clues) {
+    if (c.status === 'NEW' || c.status === 'CHECKING') continue;
+    const trail = ctx.ds.grid.clue_event!.filter((e) => e.clue_id === c.id);
+    const checked = trail.find((e) => e.action.startsWith('RECORD_'))!;
+    const last = trail[trail.length - 1]!;
+    sup.clue_projection!.push({
+      clue_id: c.id,
+      enterprise_id: c.enterprise_id,
+      district_code: c.district_code,
+      grid_id: c.grid_id,
+      category: c.category,
+      status: c.status,
+      refused: !['RECTIFIED', 'INVALID'].includes(c.status),
+      outcome: c.outcome,
+      checked_at: checked.at,
+      updated_at: last.at,
+    });
+    if (!c.task_id) continue;
+    const opened = trail.find((e) => e.action === 'OPEN_CASE');
+    sup.enforcement_task!.push({
+      id: c.task_id,
+      kind: 'CLUE',
+      source_refs: [c.id],
+      district_code: districtOf.get(c.enterprise_id!)!,
+      enterprise_id: c.enterprise_id!,
+      reason: `网格线索拒不整改，提请执法：${c.text}（拒不整改，提请区应急管理局执法）`,
+      status: c.status === 'REFERRED' ? 'OPEN' : c.status === 'CASE_OPENED' ? 'TAKEN' : 'CLOSED',
+      created_at: c.referred_at!,
+      taken_by: opened?.actor ?? null,
+      taken_at: opened?.at ?? null,
+      closed_at: c.status === 'CLOSED' ? c.decided_at : null,
+    });
+  }
+}

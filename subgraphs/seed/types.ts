@@ -146,6 +146,11 @@ export interface DeviceSeed {
   last_value: number | null;
   last_unit: string | null;
   last_reading_at: string | null;
+  /** The enterprise's district, as the IoT platform records it at installation. */
+  district_code: string;
+  /** The open alarm of the device's current episode, if it is in one. */
+  episode_alarm_id: string | null;
+  state_since: string;
 }
 
 export interface AlarmSeed {
@@ -168,6 +173,9 @@ export interface AlarmSeed {
   resolved_at: string | null;
   fire_station_id: string | null;
   note: string | null;
+  district_code: string;
+  /** When the reading fell back below the clearing value; null while the episode lasts. */
+  cleared_at: string | null;
 }
 
 export interface AlarmEventSeed {
@@ -179,12 +187,107 @@ export interface AlarmEventSeed {
   at: string;
 }
 
+export interface ClueSeed {
+  id: string;
+  text: string;
+  category: 'GAS' | 'FIRE' | 'BLOCKED_EXIT' | 'ILLEGAL_OPERATION' | 'HAZARDOUS_MATERIALS' | 'OTHER';
+  photos: string[];
+  lat: number | null;
+  lon: number | null;
+  address: string | null;
+  reporter_id: string;
+  patrol_id: string | null;
+  enterprise_id: string | null;
+  grid_id: string;
+  district_code: string;
+  status: ClueSeedStatus;
+  explanation: string | null;
+  referred_at: string | null;
+  task_id: string | null;
+  outcome: string | null;
+  decided_at: string | null;
+  reported_at: string;
+}
+
+export type ClueSeedStatus =
+  'NEW' | 'CHECKING' | 'RECTIFIED' | 'INVALID' | 'REFUSED' | 'REFERRED' | 'CASE_OPENED' | 'CLOSED';
+
+export interface ClueEventSeed {
+  clue_id: string;
+  action: string;
+  from_status: ClueSeedStatus | null;
+  to_status: ClueSeedStatus;
+  actor: string;
+  note: string | null;
+  at: string;
+}
+
+/** supervision.alarm_projection: the emergency platform's alarms as the `alarms` stream tells them. */
+export interface AlarmProjectionSeed {
+  alarm_id: string;
+  device_id: string;
+  enterprise_id: string;
+  grid_id: string | null;
+  district_code: string;
+  kind: string;
+  severity: string;
+  status: string;
+  raised_at: string;
+  changed_at: string;
+}
+
+/** supervision.clue_projection: the grid's checked clues as the `clues` stream tells them. */
+export interface ClueProjectionSeed {
+  clue_id: string;
+  enterprise_id: string | null;
+  district_code: string;
+  grid_id: string | null;
+  category: string;
+  status: 'RECTIFIED' | 'INVALID' | 'REFUSED' | 'REFERRED' | 'CASE_OPENED' | 'CLOSED';
+  refused: boolean;
+  outcome: string | null;
+  checked_at: string;
+  updated_at: string;
+}
+
+export interface EnforcementTaskSeed {
+  id: string;
+  kind: 'CLUE' | 'HAZARD' | 'REPEATED_ALARMS' | 'INSPECTION_TARGET';
+  source_refs: string[];
+  district_code: string;
+  enterprise_id: string;
+  reason: string;
+  status: 'OPEN' | 'TAKEN' | 'CLOSED';
+  created_at: string;
+  taken_by: string | null;
+  taken_at: string | null;
+  closed_at: string | null;
+}
+
+export interface EnforcementDecisionSeed {
+  id: string;
+  task_id: string;
+  kind: 'RECTIFICATION_ORDER' | 'REVIEW_OPINION' | 'PENALTY_DECISION';
+  legal_basis: string;
+  amount: number | null;
+  case_number: string;
+  content: string;
+  rectify_by: string | null;
+  decided_by: string;
+  decided_at: string;
+}
+
 export interface SupervisionSlice {
   enterprise: EnterpriseSeed[];
   risk_point: RiskPointSeed[];
   hazard: HazardSeed[];
   hazard_event: HazardEventSeed[];
   inspection: InspectionSeed[];
+  /** The closed loop's rows (filled by `addClosedLoop` in generate.ts; optional for the context's literal). */
+  alarm_projection?: AlarmProjectionSeed[];
+  clue_projection?: ClueProjectionSeed[];
+  enforcement_task?: EnforcementTaskSeed[];
+  enforcement_decision?: EnforcementDecisionSeed[];
 }
 
 export interface GridSlice {
@@ -193,6 +296,9 @@ export interface GridSlice {
   member: MemberSeed[];
   assignment: AssignmentSeed[];
   patrol: PatrolSeed[];
+  /** Clues in every state, with their trails (filled by `addClosedLoop`). */
+  clue?: ClueSeed[];
+  clue_event?: ClueEventSeed[];
 }
 
 export interface EmergencySlice {

@@ -6,13 +6,7 @@ export type ClueStatus =
 export type CheckOutcome = 'RECTIFIED' | 'INVALID' | 'REFUSED';
 
 export type ClueAction =
-  | 'START_CHECK'
-  | 'RECORD_RECTIFIED'
-  | 'RECORD_INVALID'
-  | 'RECORD_REFUSED'
-  | 'REFER'
-  | 'OPEN_CASE'
-  | 'CLOSE';
+  'START_CHECK' | 'RECORD_RECTIFIED' | 'RECORD_INVALID' | 'RECORD_REFUSED' | 'REFER' | 'OPEN_CASE' | 'CLOSE';
 
 /**
  * The clue lifecycle: NEW → CHECKING (a grid member on site) → RECTIFIED or INVALID (final), or

@@ -38,7 +38,13 @@ export function applyOnce(
  * Delivers one entry to the handler registered for its stream and type, at most once; entries of
  * a type this consumer does not handle are marked done without effect. Resolves whether it ran.
  */
-export function deliver(db: Db, schema: string, handlers: HandlerMap, stream: string, entry: StreamEntry): Promise<boolean> {
+export function deliver(
+  db: Db,
+  schema: string,
+  handlers: HandlerMap,
+  stream: string,
+  entry: StreamEntry,
+): Promise<boolean> {
   const handler = handlers[stream]?.[entry.type] ?? (async () => undefined);
   return applyOnce(db, schema, stream, entry, handler);
 }

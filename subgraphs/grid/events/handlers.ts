@@ -40,7 +40,14 @@ async function advance(
     const to = nextClueStatus(status, action);
     if (!to) continue; // already there (a redelivery or an out-of-order event): idempotent
     await updateClue(tx, clueId, to, change);
-    await appendClueEvent(tx, { clueId, action, from: status, to, by, note: action === 'CLOSE' ? note : null });
+    await appendClueEvent(tx, {
+      clueId,
+      action,
+      from: status,
+      to,
+      by,
+      note: action === 'CLOSE' ? note : null,
+    });
     status = to;
   }
 }

@@ -13,9 +13,19 @@ import {
 } from '../store/grids';
 import type { GridsUnderArea, LonLat } from '../store/grids';
 import { membersByGridIds, membersByIds } from '../store/members';
-import { recentPatrols } from '../store/patrols';
+import { clueEventsByClueIds, cluesByIds, cluesOf } from '../store/clues';
+import type { CluesOf } from '../store/clues';
+import { patrolsByIds, recentPatrols } from '../store/patrols';
 import type { RecentPatrols } from '../store/patrols';
-import type { AdminAreaRow, AdminLevel, GridRow, MemberRow, PatrolRow } from '../store/rows';
+import type {
+  AdminAreaRow,
+  AdminLevel,
+  ClueEventRow,
+  ClueRow,
+  GridRow,
+  MemberRow,
+  PatrolRow,
+} from '../store/rows';
 
 /**
  * Keeps malformed uuids away from SQL, where `::uuid[]` would fail the whole batch: they simply
@@ -115,6 +125,24 @@ export function createGridLoaders(db: Queryable) {
       (keys) => recentPatrols(db, keys),
       (k) => `${k.enterpriseId}|${k.last}`,
       (k) => isUuid(k.enterpriseId),
+    ),
+    patrolById: uniqueLoader<string, PatrolRow>(
+      uuidKeysOnly((ids) => patrolsByIds(db, ids)),
+      (p) => p.id,
+    ),
+    clueById: uniqueLoader<string, ClueRow>(
+      uuidKeysOnly((ids) => cluesByIds(db, ids)),
+      (c) => c.id,
+    ),
+    clueEvents: groupLoader<string, ClueEventRow>(
+      uuidKeysOnly((ids) => clueEventsByClueIds(db, ids)),
+      (e) => e.clueId,
+    ),
+    /** An enterprise's or a grid's newest clues. */
+    cluesOf: positionalLoader<CluesOf, ClueRow & { batch: number }>(
+      (keys) => cluesOf(db, keys),
+      (k) => `${k.by}|${k.id}|${k.status?.join(',') ?? ''}|${k.first}`,
+      (k) => isUuid(k.id),
     ),
   };
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { validate } from '../../../common/validation';
 import type { GridContext } from '../context';
-import type { GridRow, PatrolRow } from '../store/rows';
+import type { ClueRow, GridRow, PatrolRow } from '../store/rows';
+import { CLUES_FIRST, DEFAULT_CLUES_FIRST } from './Query';
 
 /**
  * Supervision owns enterprises; this subgraph only knows their id and, through `@requires`,
@@ -40,5 +41,14 @@ export const Enterprise = {
     // An explicit `last: null` means "the default", as omitting it does.
     const last = validate(LAST, args.last ?? DEFAULT_LAST, 'last');
     return loaders.enterprisePatrols.load({ enterpriseId: enterprise.id, last });
+  },
+
+  clues(
+    enterprise: EnterpriseReference,
+    args: { first?: number | null },
+    { loaders }: GridContext,
+  ): Promise<ClueRow[]> {
+    const first = validate(CLUES_FIRST, args.first ?? DEFAULT_CLUES_FIRST, 'first');
+    return loaders.cluesOf.load({ by: 'enterprise', id: enterprise.id, status: null, first });
   },
 };

@@ -1,5 +1,7 @@
 import type { GridContext } from '../context';
-import type { AdminAreaRow, GridRow, MemberRow } from '../store/rows';
+import { validate } from '../../../common/validation';
+import type { AdminAreaRow, ClueRow, ClueStatus, GridRow, MemberRow } from '../store/rows';
+import { CLUES_FIRST, DEFAULT_CLUES_FIRST } from './Query';
 
 export const Grid = {
   __resolveReference: (ref: { id: string }, { loaders }: GridContext): Promise<GridRow | null> =>
@@ -17,6 +19,18 @@ export const Grid = {
 
   members: (grid: GridRow, _args: unknown, { loaders }: GridContext): Promise<MemberRow[]> =>
     loaders.gridMembers.load(grid.id),
+
+  clues: (
+    grid: GridRow,
+    args: { status?: ClueStatus[] | null; first?: number | null },
+    { loaders }: GridContext,
+  ): Promise<ClueRow[]> =>
+    loaders.cluesOf.load({
+      by: 'grid',
+      id: grid.id,
+      status: args.status ?? null,
+      first: validate(CLUES_FIRST, args.first ?? DEFAULT_CLUES_FIRST, 'first'),
+    }),
 
   center: (grid: GridRow): { lat: number; lon: number } => ({ lat: grid.centerLat, lon: grid.centerLon }),
 };

@@ -3,6 +3,8 @@ import type { GridRow, MemberRow, PatrolRow } from '../store/rows';
 
 // Both are non-null in the SDL and guaranteed by the patrol's foreign keys.
 export const Patrol = {
+  enterprise: (patrol: PatrolRow) => ({ __typename: 'Enterprise', id: patrol.enterpriseId }),
+
   member: (patrol: PatrolRow, _args: unknown, { loaders }: GridContext): Promise<MemberRow | null> =>
     loaders.memberById.load(patrol.memberId),
 

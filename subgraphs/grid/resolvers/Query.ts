@@ -2,11 +2,18 @@ import { z } from 'zod';
 import { AppError, ErrorCode } from '../../../common/errors';
 import { validate } from '../../../common/validation';
 import type { GridContext } from '../context';
-import type { AdminAreaRow, GridLevel, GridRow, MemberRow } from '../store/rows';
+import { isUuid } from '../../../common/loaders';
+import { listClues } from '../store/clues';
+import type { ClueFilter } from '../store/clues';
+import type { AdminAreaRow, ClueRow, GridLevel, GridRow, MemberRow } from '../store/rows';
 
 /** A page of grids is at most 500: a subdistrict has ~60 grids, a district a few hundred. */
 const FIRST = z.number().int().min(1).max(500);
 const DEFAULT_FIRST = 100;
+
+/** A page of clues is at most 200. */
+export const CLUES_FIRST = z.number().int().min(1).max(200);
+export const DEFAULT_CLUES_FIRST = 50;
 
 export const Query = {
   async city(_root: unknown, _args: unknown, { loaders }: GridContext): Promise<AdminAreaRow> {
@@ -43,4 +50,22 @@ export const Query = {
 
   gridMember: (_root: unknown, { id }: { id: string }, { loaders }: GridContext): Promise<MemberRow | null> =>
     loaders.memberById.load(id),
+
+  clue: (_root: unknown, { id }: { id: string }, { loaders }: GridContext): Promise<ClueRow | null> =>
+    loaders.clueById.load(id),
+
+  async clues(
+    _root: unknown,
+    args: { filter?: ClueFilter | null; first?: number | null },
+    { db, loaders }: GridContext,
+  ): Promise<ClueRow[]> {
+    const first = validate(CLUES_FIRST, args.first ?? DEFAULT_CLUES_FIRST, 'first');
+    const filter = args.filter ?? {};
+    // A malformed id names nothing: an empty page rather than a cast error.
+    if ((filter.gridId && !isUuid(filter.gridId)) || (filter.enterpriseId && !isUuid(filter.enterpriseId)))
+      return [];
+    const rows = await listClues(db, filter, first);
+    for (const row of rows) loaders.clueById.prime(row.id, row);
+    return rows;
+  },
 };

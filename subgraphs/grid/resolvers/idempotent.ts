@@ -5,6 +5,7 @@ import { claimKey, storeResult } from '../store/idempotency';
 
 /** JSON with object keys sorted, so equal inputs hash equally whatever order the client sent. */
 function canonical(value: unknown): string {
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)

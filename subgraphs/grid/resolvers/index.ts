@@ -2,9 +2,11 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { DateTimeScalar } from '../../../common/scalars';
 import type { GridContext } from '../context';
 import { AdminArea } from './AdminArea';
+import { Clue } from './Clue';
 import { Enterprise } from './Enterprise';
 import { Grid } from './Grid';
 import { GridMember } from './GridMember';
+import { Mutation } from './Mutation';
 import { Patrol } from './Patrol';
 import { Query } from './Query';
 
@@ -12,6 +14,8 @@ import { Query } from './Query';
 export const resolvers: GraphQLResolverMap<GridContext> = {
   DateTime: DateTimeScalar,
   Query,
+  Mutation,
+  Clue,
   AdminArea,
   Grid,
   GridMember,

@@ -4,7 +4,8 @@ import { isUuid } from '../../../common/loaders';
 // Input rules for the grid's field mutations, beyond what GraphQL already checked; each failure
 // names its field.
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
+const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
 const id = z.string().refine(isUuid, 'not an id of this platform');
 
 export const recordPatrolInput = z

@@ -12,7 +12,10 @@ export function cluesByIds(db: Queryable, ids: readonly string[]): Promise<ClueR
 
 /** Reads a clue and locks it for the rest of the transaction, so two steps cannot race. */
 export async function lockClue(db: Queryable, id: string): Promise<ClueRow | null> {
-  const [row] = await db.query<ClueRow>(`SELECT ${COLUMNS} FROM grid.clue c WHERE c.id = $1::uuid FOR UPDATE`, [id]);
+  const [row] = await db.query<ClueRow>(
+    `SELECT ${COLUMNS} FROM grid.clue c WHERE c.id = $1::uuid FOR UPDATE`,
+    [id],
+  );
   return row ?? null;
 }
 
@@ -127,7 +130,12 @@ export interface ClueChange {
   decidedAt?: string;
 }
 
-export async function updateClue(db: Queryable, id: string, status: ClueStatus, ch: ClueChange): Promise<ClueRow> {
+export async function updateClue(
+  db: Queryable,
+  id: string,
+  status: ClueStatus,
+  ch: ClueChange,
+): Promise<ClueRow> {
   const [row] = await db.query<ClueRow>(
     `UPDATE grid.clue AS c SET status = $2, explanation = COALESCE($3, explanation),
        referred_at = CASE WHEN $4::boolean THEN now() ELSE referred_at END,

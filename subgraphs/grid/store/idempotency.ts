@@ -31,5 +31,8 @@ export async function claimKey(
 }
 
 export async function storeResult(db: Queryable, key: string, result: unknown): Promise<void> {
-  await db.query(`UPDATE grid.idempotency_key SET result = $2::jsonb WHERE key = $1`, [key, JSON.stringify(result)]);
+  await db.query(`UPDATE grid.idempotency_key SET result = $2::jsonb WHERE key = $1`, [
+    key,
+    JSON.stringify(result),
+  ]);
 }

@@ -23,9 +23,9 @@ export function membersByGridIds(
 
 /** Whether the member is assigned to the grid (定员). */
 export async function isAssigned(db: Queryable, memberId: string, gridId: string): Promise<boolean> {
-  const rows = await db.query(`SELECT 1 FROM grid.assignment WHERE member_id = $1::uuid AND grid_id = $2::uuid`, [
-    memberId,
-    gridId,
-  ]);
+  const rows = await db.query(
+    `SELECT 1 FROM grid.assignment WHERE member_id = $1::uuid AND grid_id = $2::uuid`,
+    [memberId, gridId],
+  );
   return rows.length === 1;
 }

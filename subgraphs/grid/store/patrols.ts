@@ -51,7 +51,15 @@ export async function insertPatrol(db: Queryable, p: NewPatrol): Promise<PatrolR
   const [row] = await db.query<PatrolRow>(
     `INSERT INTO grid.patrol (enterprise_id, member_id, grid_id, patrolled_at, result, findings, hazard)
      VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) RETURNING ${COLUMNS}`,
-    [p.enterpriseId, p.memberId, p.gridId, p.patrolledAt, p.result, p.findings, p.hazard ? JSON.stringify(p.hazard) : null],
+    [
+      p.enterpriseId,
+      p.memberId,
+      p.gridId,
+      p.patrolledAt,
+      p.result,
+      p.findings,
+      p.hazard ? JSON.stringify(p.hazard) : null,
+    ],
   );
   return row!;
 }

@@ -45,7 +45,6 @@ export interface PatrolRow {
   hazard?: PatrolHazard | null;
 }
 
-
 export interface PatrolHazard {
   description: string;
   level: 'GENERAL' | 'MAJOR';

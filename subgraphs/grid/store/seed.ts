@@ -13,5 +13,15 @@ export function insertGridSeed(db: Db, slice: GridSlice): Promise<void> {
     await insertRows(tx, 'grid.member', slice.member);
     await insertRows(tx, 'grid.assignment', slice.assignment);
     await insertRows(tx, 'grid.patrol', slice.patrol);
+    await insertRows(tx, 'grid.clue', slice.clue ?? []);
+    await insertRows(tx, 'grid.clue_event', slice.clue_event ?? [], [
+      'clue_id',
+      'action',
+      'from_status',
+      'to_status',
+      'actor',
+      'note',
+      'at',
+    ]);
   });
 }

@@ -1,5 +1,6 @@
 import { shanghaiDay } from '../../../common/time';
 import type { SupervisionContext } from '../context';
+import { EnforcementQueries } from './Enforcement';
 import { isOverdue } from '../domain/hazardLifecycle';
 import { RISK_COLOR } from '../domain/risk';
 import type { HazardRow, InspectionRow, RiskPointRow } from '../store/rows';
@@ -9,6 +10,7 @@ export const Hazard = {
     ctx.loaders.enterprise.load(h.enterpriseId),
   overdue: (h: HazardRow) => isOverdue(h.status, h.deadline, shanghaiDay()),
   rectificationPlan: (h: HazardRow) => h.plan,
+  escalated: (h: HazardRow) => h.escalatedAt !== null && h.escalatedAt !== undefined,
   history: (h: HazardRow, _: unknown, ctx: SupervisionContext) => ctx.loaders.hazardEvents.load(h.id),
 };
 
@@ -17,6 +19,8 @@ export const RiskPoint = {
 };
 
 export const Inspection = {
+  task: (i: InspectionRow, _: unknown, ctx: SupervisionContext) =>
+    i.taskId ? EnforcementQueries.enforcementTask(null, { id: i.taskId }, ctx) : null,
   enterprise: (i: InspectionRow, _: unknown, ctx: SupervisionContext) =>
     ctx.loaders.enterprise.load(i.enterpriseId),
 };

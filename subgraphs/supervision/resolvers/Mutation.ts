@@ -1,4 +1,4 @@
-import type { Queryable } from '../../../common/db';
+import type { Db, Queryable } from '../../../common/db';
 import { isUniqueViolation } from '../../../common/db';
 import { AppError, ErrorCode, illegalTransition, notFound, validationFailed } from '../../../common/errors';
 import { isUuid } from '../../../common/loaders';
@@ -10,7 +10,14 @@ import { allowedHazardActions, nextHazardStatus } from '../domain/hazardLifecycl
 import { grade } from '../domain/risk';
 import type { Assessment } from '../domain/risk';
 import { insertEnterprise, lockEnterprise, refreshRiskLevel } from '../store/enterprises';
-import { appendHazardEvent, insertHazard, lockHazard, updateHazardStatus } from '../store/hazards';
+import { lockTask } from '../store/enforcement';
+import {
+  appendHazardEvent,
+  escalateOverdue,
+  insertHazard,
+  lockHazard,
+  updateHazardStatus,
+} from '../store/hazards';
 import { insertInspection } from '../store/inspections';
 import { insertRiskPoint, riskPointById, updateRiskPoint } from '../store/riskPoints';
 import type { HazardLevel } from '../store/rows';
@@ -164,7 +171,34 @@ export const Mutation = {
       throw validationFailed('input.conductedAt', 'must not be before 2000');
     return ctx.db.transaction(async (tx) => {
       await requireEnterprise(tx, v.enterpriseId);
+      if (v.taskId) {
+        const task = await lockTask(tx, v.taskId);
+        if (!task) throw notFound('EnforcementTask', v.taskId);
+        if (task.enterpriseId !== v.enterpriseId)
+          throw validationFailed('input.taskId', 'the task concerns another enterprise');
+        if (task.status !== 'TAKEN')
+          throw new AppError(
+            ErrorCode.PRECONDITION_FAILED,
+            `an inspection is recorded for a TAKEN task; this one is ${task.status}`,
+            {
+              field: 'input.taskId',
+            },
+          );
+      }
       return insertInspection(tx, v);
     });
   },
+
+  async escalateOverdueHazards(_: unknown, args: { district?: string | null }, ctx: SupervisionContext) {
+    return escalateOverdueHazards(ctx.db, new Date(), args.district ?? null);
+  },
 };
+
+/**
+ * 督办, the periodic side of the hazard lifecycle: marks every open hazard past its deadline on
+ * `now`'s calendar day (Asia/Shanghai) as escalated, once, with an ESCALATE step in its history.
+ * Run it from a scheduler (or the mutation); a second run the same day escalates nothing.
+ */
+export function escalateOverdueHazards(db: Db, now: Date, district: string | null) {
+  return db.transaction((tx) => escalateOverdue(tx, shanghaiDay(now), district));
+}

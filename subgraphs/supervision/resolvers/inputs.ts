@@ -108,4 +108,20 @@ export const recordInspectionInput = z.object({
     .refine((a) => new Set(a).size === a.length, 'inspectors must be distinct'),
   findings: text(5000),
   result: z.string(),
+  taskId: z.string().min(1).max(200).nullish(),
+});
+
+export const queueFirst = z.number().int().min(1, 'at least 1').max(200, 'at most 200');
+
+export const takeTaskInput = z.object({ taskId: z.string().min(1).max(200), officer: person });
+
+export const decisionInput = z.object({
+  taskId: z.string().min(1).max(200),
+  kind: z.enum(['RECTIFICATION_ORDER', 'REVIEW_OPINION', 'PENALTY_DECISION']),
+  legalBasis: z.string(),
+  amount: z.number().nullish(),
+  caseNumber: z.string().trim(),
+  content: text(5000),
+  rectifyBy: day.nullish(),
+  decidedBy: person,
 });

@@ -2,7 +2,7 @@ import type { Queryable } from '../../../common/db';
 import type { HazardEventRow, HazardLevel, HazardRow, HazardStatus, RectificationPlan } from './rows';
 
 const COLUMNS = `id, enterprise_id AS "enterpriseId", description, level, status, source, found_by AS "foundBy",
-  found_at AS "foundAt", deadline, plan, closed_at AS "closedAt"`;
+  found_at AS "foundAt", deadline, plan, closed_at AS "closedAt", escalated_at AS "escalatedAt"`;
 
 export function hazardsByIds(db: Queryable, ids: readonly string[]): Promise<HazardRow[]> {
   return db.query<HazardRow>(`SELECT ${COLUMNS} FROM supervision.hazard WHERE id = ANY($1::uuid[])`, [ids]);
@@ -46,6 +46,44 @@ export async function insertHazard(db: Queryable, h: NewHazard): Promise<HazardR
     [h.enterpriseId, h.description, h.level, h.source, h.foundBy, h.deadline],
   );
   return row!;
+}
+
+/**
+ * Inserts a hazard reported by another platform unless its origin (e.g. 'patrol:<id>') has one
+ * already; returns the new row, or null for a repeat.
+ */
+export async function insertHazardOnce(
+  db: Queryable,
+  h: NewHazard & { originRef: string; foundAt: string },
+): Promise<HazardRow | null> {
+  const [row] = await db.query<HazardRow>(
+    `INSERT INTO supervision.hazard (enterprise_id, description, level, status, source, found_by, found_at, deadline, origin_ref)
+     VALUES ($1, $2, $3, 'REPORTED', $4, $5, $6, $7::date, $8)
+     ON CONFLICT (origin_ref) WHERE origin_ref IS NOT NULL DO NOTHING RETURNING ${COLUMNS}`,
+    [h.enterpriseId, h.description, h.level, h.source, h.foundBy, h.foundAt, h.deadline, h.originRef],
+  );
+  return row ?? null;
+}
+
+/**
+ * 督办: marks every open hazard past its deadline (before `today`) that was not escalated yet, and
+ * records the step in its history, all in one statement. Optionally limited to one district.
+ * Returns the hazards escalated now; running it again the same day escalates nothing.
+ */
+export function escalateOverdue(db: Queryable, today: string, district: string | null): Promise<HazardRow[]> {
+  return db.query<HazardRow>(
+    `WITH esc AS (
+       UPDATE supervision.hazard h SET escalated_at = now()
+       WHERE h.status <> 'CLOSED' AND h.deadline < $1::date AND h.escalated_at IS NULL
+         AND ($2::text IS NULL OR h.enterprise_id IN (SELECT id FROM supervision.enterprise WHERE district_code = $2))
+       RETURNING h.*
+     ), trail AS (
+       INSERT INTO supervision.hazard_event (hazard_id, action, from_status, to_status, actor, note)
+       SELECT id, 'ESCALATE', status, status, '平台督办 (platform)', '逾期未整改，督办：期限 ' || deadline FROM esc
+     )
+     SELECT ${COLUMNS} FROM esc ORDER BY deadline, id`,
+    [today, district],
+  );
 }
 
 /** Reads a hazard and locks it for the rest of the transaction, so two steps cannot race. */

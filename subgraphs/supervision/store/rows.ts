@@ -51,6 +51,7 @@ export interface HazardRow {
   deadline: string;
   plan: RectificationPlan | null;
   closedAt: Date | null;
+  escalatedAt: Date | null;
 }
 
 export interface HazardEventRow {
@@ -72,4 +73,5 @@ export interface InspectionRow {
   inspectors: string[];
   findings: string;
   result: string;
+  taskId: string | null;
 }

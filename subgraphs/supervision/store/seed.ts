@@ -25,6 +25,9 @@ export function insertSupervisionSeed(db: Db, slice: SupervisionSlice): Promise<
       'note',
       'at',
     ]);
+    await insertRows(tx, 'supervision.alarm_projection', slice.alarm_projection ?? []);
+    await insertRows(tx, 'supervision.clue_projection', slice.clue_projection ?? []);
+    await insertRows(tx, 'supervision.enforcement_task', slice.enforcement_task ?? []);
     await insertRows(tx, 'supervision.inspection', slice.inspection);
   });
 }

@@ -1,7 +1,16 @@
 import { allowedClueActions, isFinalClueStatus, nextClueStatus } from '../clueLifecycle';
 import type { ClueAction, ClueStatus } from '../clueLifecycle';
 
-const STATUSES: ClueStatus[] = ['NEW', 'CHECKING', 'RECTIFIED', 'INVALID', 'REFUSED', 'REFERRED', 'CASE_OPENED', 'CLOSED'];
+const STATUSES: ClueStatus[] = [
+  'NEW',
+  'CHECKING',
+  'RECTIFIED',
+  'INVALID',
+  'REFUSED',
+  'REFERRED',
+  'CASE_OPENED',
+  'CLOSED',
+];
 const ACTIONS: ClueAction[] = [
   'START_CHECK',
   'RECORD_RECTIFIED',
@@ -32,7 +41,10 @@ describe('clue lifecycle', () => {
 
   it('walks the refusal path to CLOSED', () => {
     const path: ClueAction[] = ['START_CHECK', 'RECORD_REFUSED', 'REFER', 'OPEN_CASE', 'CLOSE'];
-    const seen = path.reduce<ClueStatus[]>((acc, a) => [...acc, nextClueStatus(acc[acc.length - 1]!, a)!], ['NEW']);
+    const seen = path.reduce<ClueStatus[]>(
+      (acc, a) => [...acc, nextClueStatus(acc[acc.length - 1]!, a)!],
+      ['NEW'],
+    );
     expect(seen).toEqual(['NEW', 'CHECKING', 'REFUSED', 'REFERRED', 'CASE_OPENED', 'CLOSED']);
   });
 

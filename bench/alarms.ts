@@ -1,0 +1,126 @@
+// Live-alarm benchmark: readings ingested per second, and alarm delivery latency from ingestion
+// to many subscribed clients, with the number of federated resolutions per event.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { Db } from '../common/db';
+import type { GatewayServer } from '../gateway/server';
+import type { RunningStack } from '../subgraphs/stack';
+
+const run = promisify(execFile);
+
+/** Runs a load script in a child process (the other core) and returns what it printed. */
+async function load<T>(script: string, job: object): Promise<T> {
+  const { stdout } = await run(
+    process.execPath,
+    ['--import', 'tsx', `${__dirname}/${script}`, JSON.stringify(job)],
+    {
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
+  return JSON.parse(stdout) as T;
+}
+
+export interface AlarmBenchOptions {
+  stack: RunningStack;
+  gateway: GatewayServer;
+  gatewayUrl: string;
+  quick: boolean;
+}
+
+export interface AlarmBenchResult {
+  ingest: { inFlight: number; batch: number; readingsPerSecond: number }[];
+  delivery: Delivery[];
+}
+
+interface Delivery {
+  scenario: string;
+  clients: number;
+  groups: number;
+  alarmsPerSecond: number;
+  raised: number;
+  delivered: number;
+  expected: number;
+  p50Ms: number;
+  p99Ms: number;
+  resolutionsPerEvent: number;
+  executionsPerEvent: number;
+  /** Round trip of the ingestion POSTs that raised the alarms (part of the delivery latency). */
+  ingestP50Ms: number;
+  ingestP99Ms: number;
+}
+
+async function gasDevices(db: Db): Promise<{ id: string; gridId: string | null }[]> {
+  return db.query<{ id: string; gridId: string | null }>(
+    `SELECT id, grid_id AS "gridId" FROM emergency.device WHERE kind = 'GAS' AND state = 'NORMAL' ORDER BY serial`,
+  );
+}
+
+export async function benchAlarms(o: AlarmBenchOptions): Promise<AlarmBenchResult> {
+  const ingestUrl = o.stack.urls.emergency.replace(/\/graphql$/, '/ingest/readings');
+  const gas = await gasDevices(o.stack.db.emergency);
+  const devices = gas.map((d) => d.id);
+  const deviceGrid = Object.fromEntries(gas.map((d) => [d.id, d.gridId]));
+  const seconds = o.quick ? 4 : 8;
+
+  const ingest = [];
+  for (const inFlight of [1, 4]) {
+    const r = await load<{ readingsPerSecond: number }>('ingestLoad.ts', {
+      ingestUrl,
+      devices,
+      batch: 500,
+      inFlight,
+      seconds,
+    });
+    ingest.push({ inFlight, batch: 500, readingsPerSecond: r.readingsPerSecond });
+  }
+
+  // Duty officers watch their own grids: 10 grids with the most detectors, 100 clients each.
+  const byGrid = new Map<string, number>();
+  for (const d of gas) if (d.gridId) byGrid.set(d.gridId, (byGrid.get(d.gridId) ?? 0) + 1);
+  const topGrids = [...byGrid.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 10)
+    .map(([g]) => g);
+  const scenarios = [
+    {
+      scenario: 'per grid: 10 grids × 100 clients',
+      groups: topGrids.map((gridId) => ({ gridId, clients: 100 })),
+    },
+    {
+      scenario: 'city-wide: every client gets every alarm',
+      groups: Array.from({ length: 10 }, () => ({ gridId: null, clients: 100 })),
+    },
+  ];
+  const hub = o.gateway.subscriptions!.hub;
+  const delivery: Delivery[] = [];
+  for (const { scenario, groups } of scenarios) {
+    const before = { resolutions: hub.resolutions, executions: hub.executions };
+    const d = await load<{
+      raised: number;
+      alarmsPerSecond: number;
+      delivered: number;
+      expected: number;
+      p50Ms: number;
+      p99Ms: number;
+      ingestP50Ms: number;
+      ingestP99Ms: number;
+    }>('alarmClients.ts', {
+      gatewayUrl: o.gatewayUrl,
+      ingestUrl,
+      devices,
+      deviceGrid,
+      groups,
+      alarmsPerSecond: 200,
+      seconds: o.quick ? 5 : 10,
+    });
+    delivery.push({
+      scenario,
+      clients: groups.reduce((n, g) => n + g.clients, 0),
+      groups: groups.length,
+      ...d,
+      resolutionsPerEvent: d.raised ? (hub.resolutions - before.resolutions) / d.raised : 0,
+      executionsPerEvent: d.raised ? (hub.executions - before.executions) / d.raised : 0,
+    });
+  }
+  return { ingest, delivery };
+}

@@ -1,0 +1,76 @@
+// `npm run bench [-- --quick]`: measurements side by side in one run, printed as a table and
+// written to bench/results/. Uses DATABASE_URL / REDIS_URL when set, the embedded defaults otherwise.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { openEngine } from '../common/db';
+import { openEventStream } from '../common/events';
+import { createLogger } from '../common/logger';
+import { loadGatewayConfig } from '../gateway/config';
+import { createGatewayServer } from '../gateway/server';
+import { startStack } from '../subgraphs/stack';
+import { benchAlarms } from './alarms';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+  const databaseUrl = process.env.DATABASE_URL || undefined;
+  const redisUrl = process.env.REDIS_URL || undefined;
+  const engine = await openEngine({ databaseUrl, applicationName: 'bench' });
+  const events = openEventStream(redisUrl);
+  const stack = await startStack({ engine, events, logLevel: 'error' });
+  const config = loadGatewayConfig({ PORT: '0', LOG_LEVEL: 'error', PLAYGROUND: 'false' });
+  const gateway = createGatewayServer(
+    { ...config, subgraphUrls: stack.urls },
+    { logger: createLogger('gateway', 'error'), events },
+  );
+  const gatewayUrl = await gateway.listen(0);
+  await gateway.start();
+  try {
+    const alarms = await benchAlarms({ stack, gateway, gatewayUrl, quick: values.quick ?? false });
+    const storage = `${databaseUrl ? 'PostgreSQL' : 'PGlite'} + ${redisUrl ? 'Redis' : 'in-process stream'}`;
+    const rows: [string, string, string][] = [
+      ...alarms.ingest.map((i): [string, string, string] => [
+        `readings ingested/s (batches of ${i.batch}, ${i.inFlight} in flight)`,
+        i.readingsPerSecond.toFixed(0),
+        '≥ 5,000',
+      ]),
+      ...alarms.delivery.flatMap((d): [string, string, string][] => [
+        [`[${d.scenario}] alarms raised/s`, d.alarmsPerSecond.toFixed(0), '200'],
+        [`[${d.scenario}] clients / distinct operations`, `${d.clients} / ${d.groups}`, '1,000'],
+        [`[${d.scenario}] messages delivered / expected`, `${d.delivered} / ${d.expected}`, 'all'],
+        [`[${d.scenario}] delivery latency p50 (ms)`, d.p50Ms.toFixed(1), ''],
+        [`[${d.scenario}] delivery latency p99 (ms)`, d.p99Ms.toFixed(1), '< 250'],
+        [
+          `[${d.scenario}] of which ingestion POST p50 / p99 (ms)`,
+          `${d.ingestP50Ms.toFixed(0)} / ${d.ingestP99Ms.toFixed(0)}`,
+          '',
+        ],
+        [`[${d.scenario}] resolutions per event`, d.resolutionsPerEvent.toFixed(2), 'matching groups'],
+        [`[${d.scenario}] federated executions per event`, d.executionsPerEvent.toFixed(2), ''],
+      ]),
+    ];
+    const width = Math.max(...rows.map((r) => r[0].length));
+    console.log(
+      `\nLive alarms — ${storage}, Node ${process.version}, ${values.quick ? 'quick' : 'full'} run\n`,
+    );
+    console.log(`${'measure'.padEnd(width)} | ${'value'.padStart(12)} | target`);
+    console.log(`${'-'.repeat(width)}-|-${'-'.repeat(12)}-|-------`);
+    for (const [m, v, t] of rows) console.log(`${m.padEnd(width)} | ${v.padStart(12)} | ${t}`);
+    const dir = join(__dirname, 'results');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'alarms.json'),
+      JSON.stringify({ storage, node: process.version, ...alarms }, null, 2) + '\n',
+    );
+  } finally {
+    await gateway.stop();
+    await stack.stop();
+    await events.close();
+    await engine.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,230 @@
+import type { Db } from '../../common/db';
+import type { StreamEntry } from '../../common/events/types';
+import { deliver as deliverToGrid } from '../../subgraphs/grid/events/applyOnce';
+import { handlers as gridHandlers } from '../../subgraphs/grid/events/handlers';
+import { deliver as deliverToSupervision } from '../../subgraphs/supervision/events/applyOnce';
+import { handlers as supervisionHandlers } from '../../subgraphs/supervision/events/handlers';
+import { startTestSystem } from '../harness/system';
+import type { TestSystem } from '../harness/system';
+
+let sys: TestSystem;
+beforeAll(async () => {
+  sys = await startTestSystem();
+});
+afterAll(() => sys.stop());
+
+async function ok<T = any>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const res = await sys.gql<T>(query, variables);
+  expect(res.errors).toBeUndefined();
+  return res.data!;
+}
+
+/** The last outbox id handed on per producing schema (the test's own cursor, not `sent_at`). */
+const relayed = { grid: 0, supervision: 0 };
+
+/**
+ * Until the consumer lands: hands the outbox rows of `from` written since the last call to the
+ * consumer through the same at-most-once `deliver` (inbox row + handler in one transaction) the
+ * lead's consumer will run. It keeps its own cursor and leaves `sent_at` alone, so it does not race
+ * the outbox relay now running in the stack. The lead replaces these calls with stream delivery.
+ */
+async function relay(from: 'grid' | 'supervision'): Promise<string[]> {
+  const db: Db = sys.engine.handle();
+  const rows = await db.query<{
+    id: number;
+    stream: string;
+    type: string;
+    payload: Record<string, unknown>;
+    created_at: Date;
+  }>(`SELECT id, stream, type, payload, created_at FROM ${from}.outbox WHERE id > $1 ORDER BY id`, [
+    relayed[from],
+  ]);
+  for (const r of rows) {
+    const entry: StreamEntry = {
+      id: `${r.created_at.getTime()}-${r.id}`,
+      type: r.type,
+      outboxId: String(r.id),
+      at: r.created_at.toISOString(),
+      payload: r.payload,
+    };
+    if (from === 'grid') await deliverToSupervision(db, 'supervision', supervisionHandlers, r.stream, entry);
+    else await deliverToGrid(db, 'grid', gridHandlers, r.stream, entry);
+    relayed[from] = r.id;
+  }
+  return rows.map((r) => `${r.stream}/${r.type}`);
+}
+
+const QUEUE = `query { enforcementQueue(district: "370203", first: 50) { id kind status priority reason enterprise { id name } } }`;
+
+it('closes the loop: patrol → clue → check → refusal → referral → top of the queue → inspection → penalty → outcome on the clue', async () => {
+  // The enterprise at the head of 市北区's queue that has no clue task yet: a refusal puts its new
+  // task above everything that was there (a refusal adds 50 to each of its tasks, nothing else moves).
+  const before = (await ok(QUEUE)).enforcementQueue as {
+    id: string;
+    kind: string;
+    enterprise: { id: string };
+  }[];
+  const withClue = new Set(before.filter((t) => t.kind === 'CLUE').map((t) => t.enterprise.id));
+  const enterpriseId = before.find((t) => !withClue.has(t.enterprise.id))!.enterprise.id;
+  const ent = await ok(
+    `query($id: ID!) { enterprise(id: $id) { name location { lat lon } grid { id members { id name } } } }`,
+    {
+      id: enterpriseId,
+    },
+  );
+  const grid = ent.enterprise.grid;
+  const member = grid.members[0];
+
+  // 巡查: the grid member's round finds a hazard (the app retries; the key makes it one patrol).
+  const patrolInput = {
+    memberId: member.id,
+    enterpriseId,
+    gridId: grid.id,
+    result: 'ISSUES_FOUND',
+    findings: '液化气瓶与灶具间距不足',
+    hazard: { description: '液化气瓶与灶具间距不足 0.5 米', level: 'GENERAL' },
+  };
+  const PATROL = `mutation($i: RecordPatrolInput!, $k: String) { recordPatrol(input: $i, idempotencyKey: $k) { id } }`;
+  const patrol = (await ok(PATROL, { i: patrolInput, k: 'loop-patrol-1' })).recordPatrol;
+  expect((await ok(PATROL, { i: patrolInput, k: 'loop-patrol-1' })).recordPatrol).toEqual(patrol);
+
+  // 线索: reported from the patrol, checked on site, refused, referred.
+  const clue = (
+    await ok(
+      `mutation($i: ReportClueInput!) { reportClue(input: $i, idempotencyKey: "loop-clue-1") { id status districtCode enterprise { id name } grid { id } } }`,
+      {
+        i: {
+          text: '液化气瓶与灶具间距不足，要求整改',
+          category: 'GAS',
+          reporterId: member.id,
+          patrolId: patrol.id,
+        },
+      },
+    )
+  ).reportClue;
+  expect(clue).toEqual({
+    id: expect.any(String),
+    status: 'NEW',
+    districtCode: '370203',
+    enterprise: { id: enterpriseId, name: ent.enterprise.name },
+    grid: { id: grid.id },
+  });
+  const step = { clueId: clue.id, memberId: member.id };
+  await ok(`mutation($i: ClueStepInput!) { startClueCheck(input: $i) { status } }`, { i: step });
+  await ok(`mutation($i: RecordClueCheckInput!) { recordClueCheck(input: $i) { status } }`, {
+    i: { ...step, outcome: 'REFUSED', explanation: '店主称营业繁忙，拒绝整改' },
+  });
+  await ok(`mutation($i: ReferClueInput!) { referClue(input: $i) { status } }`, {
+    i: { ...step, reason: '拒不整改，提请执法' },
+  });
+
+  // Hop grid → supervision (patrols, clues).
+  expect(await relay('grid')).toEqual([
+    'patrols/PatrolHazardFound',
+    'clues/ClueChecked',
+    'clues/ClueReferred',
+  ]);
+  const hazards = await ok(
+    `query($id: ID!) { enterprise(id: $id) { hazards(status: [REPORTED]) { description source foundBy } } }`,
+    {
+      id: enterpriseId,
+    },
+  );
+  expect(hazards.enterprise.hazards).toContainEqual({
+    description: '液化气瓶与灶具间距不足 0.5 米',
+    source: 'GRID_PATROL',
+    foundBy: member.name,
+  });
+
+  // 执法任务: the referred clue heads the district's queue.
+  const taskId = `CLUE:${clue.id}`;
+  const queue = (await ok(QUEUE)).enforcementQueue;
+  expect(queue[0]).toEqual({
+    id: taskId,
+    kind: 'CLUE',
+    status: 'OPEN',
+    priority: expect.any(Number),
+    reason: '网格线索拒不整改，提请执法：液化气瓶与灶具间距不足，要求整改（拒不整改，提请执法）',
+    enterprise: { id: enterpriseId, name: ent.enterprise.name },
+  });
+  // Its enterprise's other tasks rise with it (ties go to the older task: this one); every other
+  // enterprise's task now ranks strictly below.
+  const others = queue.filter((t: { enterprise: { id: string } }) => t.enterprise.id !== enterpriseId);
+  expect(Math.max(...others.map((t: { priority: number }) => t.priority))).toBeLessThan(queue[0].priority);
+
+  // The officer takes it; the case is open on the clue.
+  await ok(`mutation($i: TakeEnforcementTaskInput!) { takeEnforcementTask(input: $i) { status } }`, {
+    i: { taskId, officer: '市北区应急管理局 刘洋' },
+  });
+  expect(await relay('supervision')).toEqual(['enforcement/ClueCaseOpened']);
+  const CLUE = `query($id: ID!) { clue(id: $id) { status enforcementTaskId outcome history { action to } } }`;
+  expect((await ok(CLUE, { id: clue.id })).clue).toMatchObject({
+    status: 'CASE_OPENED',
+    enforcementTaskId: taskId,
+  });
+
+  // 执法检查 and 行政处罚.
+  await ok(`mutation($i: RecordInspectionInput!) { recordInspection(input: $i) { id } }`, {
+    i: {
+      enterpriseId,
+      conductedAt: new Date().toISOString(),
+      kind: 'CLUE',
+      inspectors: ['刘洋', '陈静'],
+      findings: '液化气瓶仍未规范放置，拒不整改',
+      result: 'PENALTY',
+      taskId,
+    },
+  });
+  const year = new Date().getFullYear();
+  const decision = await ok(
+    `mutation($i: EnforcementDecisionInput!) { issueEnforcementDecision(input: $i) { caseNumber amount task { status } } }`,
+    {
+      i: {
+        taskId,
+        kind: 'PENALTY_DECISION',
+        legalBasis: 'WSL_2021_ART_102',
+        amount: 20000,
+        caseNumber: `青市北应急罚〔${year}〕101号`,
+        content: '未采取措施消除事故隐患，处罚款二万元',
+        decidedBy: '市北区应急管理局 刘洋',
+      },
+    },
+  );
+  expect(decision.issueEnforcementDecision).toEqual({
+    caseNumber: `青市北应急罚〔${year}〕101号`,
+    amount: 20000,
+    task: { status: 'CLOSED' },
+  });
+
+  // Hop supervision → grid: the outcome is written back on the clue.
+  expect(await relay('supervision')).toEqual(['enforcement/ClueOutcome']);
+  expect((await ok(CLUE, { id: clue.id })).clue).toEqual({
+    status: 'CLOSED',
+    enforcementTaskId: taskId,
+    outcome: `行政处罚决定书 青市北应急罚〔${year}〕101号：罚款 ¥20000（《安全生产法》第一百零二条）`,
+    history: [
+      { action: 'REPORT', to: 'NEW' },
+      { action: 'START_CHECK', to: 'CHECKING' },
+      { action: 'RECORD_REFUSED', to: 'REFUSED' },
+      { action: 'REFER', to: 'REFERRED' },
+      { action: 'OPEN_CASE', to: 'CASE_OPENED' },
+      { action: 'CLOSE', to: 'CLOSED' },
+    ],
+  });
+  expect((await ok(QUEUE)).enforcementQueue.map((t: { id: string }) => t.id)).not.toContain(taskId);
+});
+
+it('seeds clues in every state and non-empty queues in 市北区 and 崂山区', async () => {
+  const d = await ok(`query { clues(first: 200) { status } }`);
+  expect(new Set(d.clues.map((c: { status: string }) => c.status))).toEqual(
+    new Set(['NEW', 'CHECKING', 'RECTIFIED', 'INVALID', 'REFUSED', 'REFERRED', 'CASE_OPENED', 'CLOSED']),
+  );
+  for (const district of ['370203', '370212']) {
+    const q = await ok(`query($d: String!) { enforcementQueue(district: $d) { priority kind } }`, {
+      d: district,
+    });
+    expect(q.enforcementQueue.length).toBeGreaterThan(0);
+    const priorities = q.enforcementQueue.map((t: { priority: number }) => t.priority);
+    expect(priorities).toEqual([...priorities].sort((a, b) => b - a));
+  }
+});
