@@ -122,7 +122,11 @@ export class SubscriptionHub {
         result = await this.options.execute(plan.batchQuery(missing.length), variables, group.context);
       } catch (err) {
         this.options.logger.error({ err, stream: plan.rule.stream }, 'cannot resolve subscription events');
-        result = { errors: [new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })] };
+        result = {
+          errors: [
+            new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } }),
+          ],
+        };
       }
       missing.forEach((e, i) => {
         group.resolved.set(e.id, splitResult(result, `e${i}`, plan.responseKey));
@@ -247,6 +251,8 @@ function splitResult(result: ExecutionResult, alias: string, responseKey: string
           extensions: e.extensions,
         }),
     );
-  const data = result.data ? { [responseKey]: (result.data as Record<string, unknown>)[alias] ?? null } : null;
+  const data = result.data
+    ? { [responseKey]: (result.data as Record<string, unknown>)[alias] ?? null }
+    : null;
   return errors.length ? { data, errors } : { data };
 }

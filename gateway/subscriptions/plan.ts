@@ -118,7 +118,10 @@ export function planSubscription(
     let text = batches.get(n);
     if (!text) {
       const ids = Array.from({ length: n }, (_, i) => `$${EVENT_ID_VARIABLE}${i}: ${idType}`).join(', ');
-      const fields = Array.from({ length: n }, (_, i) => `  e${i}: ${rule.entityField}(id: $${EVENT_ID_VARIABLE}${i}) ${selection}`);
+      const fields = Array.from(
+        { length: n },
+        (_, i) => `  e${i}: ${rule.entityField}(id: $${EVENT_ID_VARIABLE}${i}) ${selection}`,
+      );
       text = [`query ${name}s(${ids}${userVariables}) {`, ...fields, '}', ...fragmentText].join('\n');
       batches.set(n, text);
     }
