@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { z } from 'zod';
 import { logLevel, optionalUrl, parseConfig, port } from './config';
 
@@ -16,6 +17,8 @@ export const subgraphConfigSchema = z.object({
    * the events until one is configured); the all-in-one `npm start` uses an in-process stream.
    */
   REDIS_URL: optionalUrl,
+  /** This replica's name in its event consumer group; stable across restarts. @default the host name */
+  CONSUMER_NAME: z.string().min(1).optional(),
   /** PostgreSQL pool size per process. @default 10 */
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   LOG_LEVEL: logLevel,
@@ -27,6 +30,7 @@ export interface SubgraphConfig {
   readonly host: string;
   readonly databaseUrl: string | undefined;
   readonly redisUrl: string | undefined;
+  readonly consumerName: string;
   readonly pgliteDir: string;
   readonly dbPoolSize: number;
   readonly logLevel: string;
@@ -44,6 +48,7 @@ export function loadSubgraphConfig(
     host: raw.HOST,
     databaseUrl: raw.DATABASE_URL,
     redisUrl: raw.REDIS_URL,
+    consumerName: raw.CONSUMER_NAME ?? hostname(),
     pgliteDir: raw.PGLITE_DIR ?? `.data/pglite-${name}`,
     dbPoolSize: raw.DB_POOL_SIZE,
     logLevel: raw.LOG_LEVEL,

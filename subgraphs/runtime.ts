@@ -63,7 +63,7 @@ export async function runSubgraph<C extends SubgraphConfig = SubgraphConfig>(
   // Across processes events need Redis; without it the outbox simply keeps them.
   const events = config.redisUrl ? createRedisStream({ url: config.redisUrl }) : undefined;
   const background = events
-    ? await startBackground({ name, db: engine.handle(), events, logger })
+    ? await startBackground({ name, db: engine.handle(), events, logger, consumerName: config.consumerName })
     : undefined;
   logger.info({ url, database: engine.kind, events: events ? 'redis' : 'none' }, `${name} subgraph ready`);
   onShutdown(logger, async () => {

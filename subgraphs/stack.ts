@@ -76,6 +76,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       db: options.engine.handle(),
       events,
       logger: logger(name),
+      consumerName: `${name}-embedded`,
     });
   }
 

@@ -5,7 +5,7 @@ import type { EventStream, StreamEntry } from './types';
 export type EventHandler = (tx: Queryable, entry: StreamEntry) => Promise<void>;
 
 /** Handlers of one consuming subgraph: by stream, then by event type. */
-export type EventHandlers = Record<string, Record<string, EventHandler>>;
+export type EventHandlers = Readonly<Record<string, Readonly<Record<string, EventHandler>>>>;
 
 /**
  * Applies `handler` to `entry` at most once per schema: the entry's outbox id is recorded in
@@ -30,6 +30,20 @@ export async function applyOnce(
     await handler(tx, entry);
     return true;
   });
+}
+
+/**
+ * Delivers one entry to the handler registered for its stream and type, at most once; entries of
+ * a type this consumer does not handle are recorded as done without effect. Resolves whether it ran.
+ */
+export function deliver(
+  db: Db,
+  schema: string,
+  handlers: EventHandlers,
+  stream: string,
+  entry: StreamEntry,
+): Promise<boolean> {
+  return applyOnce(db, schema, stream, entry, handlers[stream]?.[entry.type] ?? (async () => undefined));
 }
 
 export interface ConsumerOptions {
@@ -68,9 +82,8 @@ export function startConsumer(options: ConsumerOptions): Consumer {
   let stopped = false;
 
   async function handle(stream: string, entry: StreamEntry): Promise<boolean> {
-    const handler = handlers[stream]?.[entry.type];
     try {
-      if (handler) await applyOnce(db, schema, stream, entry, handler);
+      await deliver(db, schema, handlers, stream, entry);
       await events.ack(stream, group, [entry.id]);
       return true;
     } catch (err) {

@@ -8,7 +8,7 @@ export type { OutboxEvent } from './outbox';
 export { createMemoryStream, createRedisStream };
 export { startRelay } from './relay';
 export type { Relay, RelayOptions } from './relay';
-export { applyOnce, startConsumer } from './consumer';
+export { applyOnce, deliver, startConsumer } from './consumer';
 export type { Consumer, ConsumerOptions, EventHandler, EventHandlers } from './consumer';
 
 /** Redis Streams when `redisUrl` is set, the in-process stream otherwise (one per process). */

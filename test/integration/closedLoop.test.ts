@@ -1,9 +1,3 @@
-import type { Db } from '../../common/db';
-import type { StreamEntry } from '../../common/events/types';
-import { deliver as deliverToGrid } from '../../subgraphs/grid/events/applyOnce';
-import { handlers as gridHandlers } from '../../subgraphs/grid/events/handlers';
-import { deliver as deliverToSupervision } from '../../subgraphs/supervision/events/applyOnce';
-import { handlers as supervisionHandlers } from '../../subgraphs/supervision/events/handlers';
 import { startTestSystem } from '../harness/system';
 import type { TestSystem } from '../harness/system';
 
@@ -19,39 +13,15 @@ async function ok<T = any>(query: string, variables: Record<string, unknown> = {
   return res.data!;
 }
 
-/** The last outbox id handed on per producing schema (the test's own cursor, not `sent_at`). */
-const relayed = { grid: 0, supervision: 0 };
-
-/**
- * Until the consumer lands: hands the outbox rows of `from` written since the last call to the
- * consumer through the same at-most-once `deliver` (inbox row + handler in one transaction) the
- * lead's consumer will run. It keeps its own cursor and leaves `sent_at` alone, so it does not race
- * the outbox relay now running in the stack. The lead replaces these calls with stream delivery.
- */
-async function relay(from: 'grid' | 'supervision'): Promise<string[]> {
-  const db: Db = sys.engine.handle();
-  const rows = await db.query<{
-    id: number;
-    stream: string;
-    type: string;
-    payload: Record<string, unknown>;
-    created_at: Date;
-  }>(`SELECT id, stream, type, payload, created_at FROM ${from}.outbox WHERE id > $1 ORDER BY id`, [
-    relayed[from],
-  ]);
-  for (const r of rows) {
-    const entry: StreamEntry = {
-      id: `${r.created_at.getTime()}-${r.id}`,
-      type: r.type,
-      outboxId: String(r.id),
-      at: r.created_at.toISOString(),
-      payload: r.payload,
-    };
-    if (from === 'grid') await deliverToSupervision(db, 'supervision', supervisionHandlers, r.stream, entry);
-    else await deliverToGrid(db, 'grid', gridHandlers, r.stream, entry);
-    relayed[from] = r.id;
+/** Polls `read` until `done` holds: events travel outbox → relay → stream → consumer asynchronously. */
+async function eventually<T>(read: () => Promise<T>, done: (v: T) => boolean, what: string): Promise<T> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 25));
   }
-  return rows.map((r) => `${r.stream}/${r.type}`);
 }
 
 const QUEUE = `query { enforcementQueue(district: "370203", first: 50) { id kind status priority reason enterprise { id name } } }`;
@@ -118,17 +88,25 @@ it('closes the loop: patrol → clue → check → refusal → referral → top 
     i: { ...step, reason: '拒不整改，提请执法' },
   });
 
-  // Hop grid → supervision (patrols, clues).
-  expect(await relay('grid')).toEqual([
-    'patrols/PatrolHazardFound',
-    'clues/ClueChecked',
-    'clues/ClueReferred',
-  ]);
-  const hazards = await ok(
-    `query($id: ID!) { enterprise(id: $id) { hazards(status: [REPORTED]) { description source foundBy } } }`,
-    {
-      id: enterpriseId,
-    },
+  // Hop grid → supervision (patrols, clues), through the outbox, the stream and supervision's consumer.
+  const taskId = `CLUE:${clue.id}`;
+  const queue = (
+    await eventually(
+      () => ok(QUEUE),
+      (q) => q.enforcementQueue.some((t: { id: string }) => t.id === taskId),
+      'the referred clue in the queue',
+    )
+  ).enforcementQueue;
+  const hazards = await eventually(
+    () =>
+      ok(
+        `query($id: ID!) { enterprise(id: $id) { hazards(status: [REPORTED]) { description source foundBy } } }`,
+        {
+          id: enterpriseId,
+        },
+      ),
+    (h) => h.enterprise.hazards.some((x: { source: string }) => x.source === 'GRID_PATROL'),
+    'the patrol hazard',
   );
   expect(hazards.enterprise.hazards).toContainEqual({
     description: '液化气瓶与灶具间距不足 0.5 米',
@@ -137,8 +115,6 @@ it('closes the loop: patrol → clue → check → refusal → referral → top 
   });
 
   // 执法任务: the referred clue heads the district's queue.
-  const taskId = `CLUE:${clue.id}`;
-  const queue = (await ok(QUEUE)).enforcementQueue;
   expect(queue[0]).toEqual({
     id: taskId,
     kind: 'CLUE',
@@ -156,8 +132,12 @@ it('closes the loop: patrol → clue → check → refusal → referral → top 
   await ok(`mutation($i: TakeEnforcementTaskInput!) { takeEnforcementTask(input: $i) { status } }`, {
     i: { taskId, officer: '市北区应急管理局 刘洋' },
   });
-  expect(await relay('supervision')).toEqual(['enforcement/ClueCaseOpened']);
   const CLUE = `query($id: ID!) { clue(id: $id) { status enforcementTaskId outcome history { action to } } }`;
+  await eventually(
+    () => ok(CLUE, { id: clue.id }),
+    (c) => c.clue.status === 'CASE_OPENED',
+    'the case opened on the clue',
+  );
   expect((await ok(CLUE, { id: clue.id })).clue).toMatchObject({
     status: 'CASE_OPENED',
     enforcementTaskId: taskId,
@@ -197,7 +177,11 @@ it('closes the loop: patrol → clue → check → refusal → referral → top 
   });
 
   // Hop supervision → grid: the outcome is written back on the clue.
-  expect(await relay('supervision')).toEqual(['enforcement/ClueOutcome']);
+  await eventually(
+    () => ok(CLUE, { id: clue.id }),
+    (c) => c.clue.status === 'CLOSED',
+    'the outcome on the clue',
+  );
   expect((await ok(CLUE, { id: clue.id })).clue).toEqual({
     status: 'CLOSED',
     enforcementTaskId: taskId,

@@ -5,7 +5,7 @@ import { createLogger } from '../../../common/logger';
 import { loadSubgraphConfig } from '../../../common/subgraphConfig';
 import { openTestEngine } from '../../../test/harness/database';
 import { migrateSubgraph } from '../../database';
-import { applyOnce, deliver } from '../events/applyOnce';
+import { applyOnce, deliver } from '../../../common/events';
 import { handlers } from '../events/handlers';
 import { createGridServer } from '../server';
 import {

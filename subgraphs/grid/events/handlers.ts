@@ -6,7 +6,7 @@ import { nextClueStatus } from '../domain/clueLifecycle';
 import type { ClueAction } from '../domain/clueLifecycle';
 import { appendClueEvent, lockClue, updateClue } from '../store/clues';
 import type { ClueChange } from '../store/clues';
-import type { HandlerMap } from './applyOnce';
+import type { EventHandlers } from '../../../common/events';
 
 // What the enforcement platform sends on `enforcement` (see subgraphs/supervision/events/contract.ts).
 const caseOpened = z.object({
@@ -57,7 +57,7 @@ async function advance(
  * transaction after the inbox row was recorded, and is idempotent on its own too: a step that is
  * no longer legal from the clue's state is skipped, so a replay changes nothing.
  */
-export const handlers: HandlerMap = {
+export const handlers: EventHandlers = {
   enforcement: {
     /** An officer took the task: REFERRED → CASE_OPENED. */
     async ClueCaseOpened(tx: Queryable, entry: StreamEntry) {

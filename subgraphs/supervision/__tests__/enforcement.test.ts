@@ -7,7 +7,7 @@ import { openTestEngine } from '../../../test/harness/database';
 import { migrateSubgraph } from '../../database';
 import { loadSupervisionConfig } from '../config';
 import { creditCodeCheckChar } from '../domain/creditCode';
-import { applyOnce, deliver } from '../events/applyOnce';
+import { applyOnce, deliver } from '../../../common/events';
 import { handlers } from '../events/handlers';
 import { createSupervisionServer } from '../server';
 

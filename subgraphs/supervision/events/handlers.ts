@@ -8,7 +8,7 @@ import { enterprisesByIds } from '../store/enterprises';
 import { insertTask } from '../store/enforcement';
 import { appendHazardEvent, insertHazardOnce } from '../store/hazards';
 import { upsertAlarm, upsertClue } from '../store/projections';
-import type { HandlerMap } from './applyOnce';
+import type { EventHandlers } from '../../../common/events';
 
 // Payloads as the producers document them (subgraphs/grid/events/contract.ts; the emergency
 // platform's alarm events). Parsed, not trusted: a malformed entry fails its delivery loudly.
@@ -70,7 +70,7 @@ async function onAlarm(tx: Queryable, entry: StreamEntry): Promise<void> {
  * transaction after the inbox row was recorded, and is idempotent on its own as well: projections
  * are upserts that never move backwards, a task's id is its source, a patrol's hazard its origin.
  */
-export const handlers: HandlerMap = {
+export const handlers: EventHandlers = {
   alarms: {
     /** Keeps the projection of recent alarms per enterprise (ranking, statistics, the risk map). */
     AlarmRaised: onAlarm,
