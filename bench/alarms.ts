@@ -95,6 +95,7 @@ export async function benchAlarms(o: AlarmBenchOptions): Promise<AlarmBenchResul
   const delivery: Delivery[] = [];
   for (const { scenario, groups } of scenarios) {
     const before = { resolutions: hub.resolutions, executions: hub.executions };
+    const elu = performance.eventLoopUtilization();
     const d = await load<{
       raised: number;
       alarmsPerSecond: number;
@@ -120,6 +121,7 @@ export async function benchAlarms(o: AlarmBenchOptions): Promise<AlarmBenchResul
       ...d,
       resolutionsPerEvent: d.raised ? (hub.resolutions - before.resolutions) / d.raised : 0,
       executionsPerEvent: d.raised ? (hub.executions - before.executions) / d.raised : 0,
+      serverEventLoopUtilisation: performance.eventLoopUtilization(elu).utilization,
     });
   }
   return { ingest, delivery };

@@ -47,6 +47,7 @@ async function main(): Promise<void> {
         ],
         [`[${d.scenario}] resolutions per event`, d.resolutionsPerEvent.toFixed(2), 'matching groups'],
         [`[${d.scenario}] federated executions per event`, d.executionsPerEvent.toFixed(2), ''],
+        [`[${d.scenario}] server event-loop utilisation`, d.serverEventLoopUtilisation.toFixed(2), ''],
       ]),
     ];
     const width = Math.max(...rows.map((r) => r[0].length));
