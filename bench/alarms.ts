@@ -1,6 +1,7 @@
 // Live-alarm benchmark: readings ingested per second, and alarm delivery latency from ingestion
 // to many subscribed clients, with the number of federated resolutions per event.
 import { execFile } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import type { Db } from '../common/db';
 import type { GatewayServer } from '../gateway/server';
@@ -47,6 +48,8 @@ interface Delivery {
   /** Round trip of the ingestion POSTs that raised the alarms (part of the delivery latency). */
   ingestP50Ms: number;
   ingestP99Ms: number;
+  /** Busy share of the event loop that runs the gateway and the subgraphs (1 = saturated). */
+  serverEventLoopUtilisation: number;
 }
 
 async function gasDevices(db: Db): Promise<{ id: string; gridId: string | null }[]> {
