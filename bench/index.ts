@@ -12,7 +12,9 @@ import { startStack } from '../subgraphs/stack';
 import { benchAlarms } from './alarms';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: { quick: { type: 'boolean', default: false }, scenario: { type: 'string', multiple: true } },
+  });
   const databaseUrl = process.env.DATABASE_URL || undefined;
   const redisUrl = process.env.REDIS_URL || undefined;
   const engine = await openEngine({ databaseUrl, applicationName: 'bench' });
@@ -26,7 +28,13 @@ async function main(): Promise<void> {
   const gatewayUrl = await gateway.listen(0);
   await gateway.start();
   try {
-    const alarms = await benchAlarms({ stack, gateway, gatewayUrl, quick: values.quick ?? false });
+    const alarms = await benchAlarms({
+      stack,
+      gateway,
+      gatewayUrl,
+      quick: values.quick ?? false,
+      ...(values.scenario ? { scenarios: values.scenario.map(Number) } : {}),
+    });
     const storage = `${databaseUrl ? 'PostgreSQL' : 'PGlite'} + ${redisUrl ? 'Redis' : 'in-process stream'}`;
     const rows: [string, string, string][] = [
       ...alarms.ingest.map((i): [string, string, string] => [
