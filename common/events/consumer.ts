@@ -75,6 +75,7 @@ export interface Consumer {
  */
 export function startConsumer(options: ConsumerOptions): Consumer {
   const { events, db, schema, handlers, consumer, logger } = options;
+  if (!/^[a-z_]+$/.test(schema)) throw new Error(`invalid schema ${schema}`);
   const group = options.group ?? schema;
   const claimIdleMs = options.claimIdleMs ?? 30_000;
   const maxDeliveries = options.maxDeliveries ?? 10;
@@ -93,6 +94,38 @@ export function startConsumer(options: ConsumerOptions): Consumer {
       );
       return false;
     }
+  }
+
+  /**
+   * Applies a batch in one transaction and acknowledges it with one call: per entry the same
+   * inbox check as `applyOnce`. If any handler fails, the batch rolls back and its entries are
+   * retried one by one, so a single bad entry cannot hold up the others.
+   */
+  async function handleBatch(stream: string, entries: readonly StreamEntry[]): Promise<void> {
+    if (entries.length === 1) {
+      await handle(stream, entries[0]!);
+      return;
+    }
+    try {
+      await db.transaction(async (tx) => {
+        for (const entry of entries) {
+          const fresh = await tx.query(
+            `INSERT INTO ${schema}.inbox (stream, event_key) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
+            [stream, entry.outboxId],
+          );
+          const handler = handlers[stream]?.[entry.type];
+          if (fresh.length && handler) await handler(tx, entry);
+        }
+      });
+    } catch {
+      for (const entry of entries) if (!stopped) await handle(stream, entry);
+      return;
+    }
+    await events.ack(
+      stream,
+      group,
+      entries.map((e) => e.id),
+    );
   }
 
   async function setAside(stream: string, entry: StreamEntry, deliveries: number): Promise<void> {
@@ -130,10 +163,8 @@ export function startConsumer(options: ConsumerOptions): Consumer {
             if (deliveries > maxDeliveries) await setAside(stream, entry, deliveries);
             else await handle(stream, entry);
           }
-          for (const entry of await events.readGroup(stream, group, consumer, { blockMs, count: 100 })) {
-            if (stopped) break;
-            await handle(stream, entry);
-          }
+          const entries = await events.readGroup(stream, group, consumer, { blockMs, count: 100 });
+          if (entries.length && !stopped) await handleBatch(stream, entries);
           failures = 0;
         }
       } catch (err) {
