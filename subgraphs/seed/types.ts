@@ -277,6 +277,31 @@ export interface EnforcementDecisionSeed {
   decided_at: string;
 }
 
+/** supervision.service_agency: a third-party safety service agency (第三方服务机构). */
+export interface ServiceAgencySeed {
+  id: string;
+  name: string;
+  credit_code: string;
+  /** The platform's score as `agencyScore` computes it from the clients' inspection hazards. */
+  score: number;
+  blacklisted_at: string | null;
+  registered_at: string;
+}
+
+export interface AgencyContractSeed {
+  agency_id: string;
+  enterprise_id: string;
+  contracted_at: string;
+}
+
+export interface AgencyRatingSeed {
+  agency_id: string;
+  enterprise_id: string;
+  stars: number;
+  comment: string | null;
+  rated_at: string;
+}
+
 export interface SupervisionSlice {
   enterprise: EnterpriseSeed[];
   risk_point: RiskPointSeed[];
@@ -288,6 +313,10 @@ export interface SupervisionSlice {
   clue_projection?: ClueProjectionSeed[];
   enforcement_task?: EnforcementTaskSeed[];
   enforcement_decision?: EnforcementDecisionSeed[];
+  /** Third-party service agencies with their clients and ratings (filled by `addServiceAgencies`). */
+  service_agency?: ServiceAgencySeed[];
+  agency_contract?: AgencyContractSeed[];
+  agency_rating?: AgencyRatingSeed[];
 }
 
 export interface GridSlice {

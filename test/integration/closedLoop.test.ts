@@ -212,3 +212,86 @@ it('seeds clues in every state and non-empty queues in 市北区 and 崂山区',
     expect(priorities).toEqual([...priorities].sort((a, b) => b - a));
   }
 });
+
+it('answers 市北区 statistics and the Zhenjiang Road risk map with consistent figures', async () => {
+  const year = Number(
+    new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date()),
+  );
+  const d = await ok(
+    `query($y: Int!) {
+      districtStatistics(district: "370203", year: $y) {
+        district year
+        keyEnterprises { total inspectedTwice share }
+        ordinaryEnterprises { total inspectedThisYear inspectedLastYear shareThisYear shareLastYear ratio }
+        hazards { total byLevelAndStatus { level status count } overdueOpen closedInYear averageDaysToRectify }
+        cluesByStatus { status count }
+        alarmsByKind { kind count active }
+      }
+      enterprises(filter: { districtCode: "370203" }) { totalCount }
+    }`,
+    { y: year },
+  );
+  const s = d.districtStatistics;
+  expect([s.district, s.year]).toEqual(['370203', year]);
+  const { keyEnterprises: key, ordinaryEnterprises: ord, hazards } = s;
+  expect(key.total).toBeGreaterThan(0);
+  expect(ord.total).toBeGreaterThan(0);
+  expect(key.total + ord.total).toBe(d.enterprises.totalCount);
+  expect(key.inspectedTwice).toBeLessThanOrEqual(key.total);
+  expect(key.share).toBeCloseTo(key.inspectedTwice / key.total, 4);
+  expect(ord.shareThisYear).toBeCloseTo(ord.inspectedThisYear / ord.total, 4);
+  expect(ord.shareLastYear).toBeCloseTo(ord.inspectedLastYear / ord.total, 4);
+  if (ord.inspectedLastYear === 0) expect(ord.ratio).toBeNull();
+  else expect(ord.ratio).toBeCloseTo(ord.shareThisYear / ord.shareLastYear, 3);
+  expect(hazards.byLevelAndStatus).toHaveLength(8);
+  expect(hazards.byLevelAndStatus.reduce((n: number, h: { count: number }) => n + h.count, 0)).toBe(
+    hazards.total,
+  );
+  expect(hazards.overdueOpen).toBeLessThanOrEqual(hazards.total);
+  expect(hazards.averageDaysToRectify === null).toBe(hazards.closedInYear === 0);
+  expect(s.cluesByStatus.map((c: { status: string }) => c.status)).toEqual([
+    'RECTIFIED',
+    'INVALID',
+    'REFUSED',
+    'REFERRED',
+    'CASE_OPENED',
+    'CLOSED',
+  ]);
+  for (const a of s.alarmsByKind) expect(a.active).toBeLessThanOrEqual(a.count);
+
+  const box = { south: 36.08, west: 120.37, north: 36.1, east: 120.39 };
+  const map = (
+    await ok(`query($b: BoundingBoxInput!) { riskMap(bbox: $b) { geojson count truncated } }`, { b: box })
+  ).riskMap;
+  expect(map.count).toBeGreaterThan(0);
+  expect(map.truncated).toBe(false);
+  expect(map.geojson.type).toBe('FeatureCollection');
+  expect(map.geojson.features).toHaveLength(map.count);
+  const colour: Record<string, string> = {
+    MAJOR: 'RED',
+    SIGNIFICANT: 'ORANGE',
+    GENERAL: 'YELLOW',
+    LOW: 'BLUE',
+  };
+  for (const f of map.geojson.features) {
+    const [lon, lat] = f.geometry.coordinates;
+    expect(f.geometry.type).toBe('Point');
+    expect(lat >= box.south && lat <= box.north && lon >= box.west && lon <= box.east).toBe(true);
+    expect(f.properties.color).toBe(f.properties.riskLevel ? colour[f.properties.riskLevel] : null);
+    expect(f.properties.activeAlarms).toBeGreaterThanOrEqual(0);
+  }
+  // The same enterprises, as the register tells them.
+  const first = map.geojson.features[0];
+  const e = await ok(
+    `query($id: ID!) { enterprise(id: $id) { name districtCode riskLevel location { lat lon } } }`,
+    {
+      id: first.properties.id,
+    },
+  );
+  expect(e.enterprise).toEqual({
+    name: first.properties.name,
+    districtCode: '370203',
+    riskLevel: first.properties.riskLevel,
+    location: { lat: first.geometry.coordinates[1], lon: first.geometry.coordinates[0] },
+  });
+});

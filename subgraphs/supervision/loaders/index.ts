@@ -1,11 +1,19 @@
 import type DataLoader from 'dataloader';
 import type { Db } from '../../../common/db';
 import { groupLoader, uniqueLoader } from '../../../common/loaders';
+import { agenciesByEnterpriseIds, agenciesByIds, clientsByAgencyIds } from '../store/agencies';
 import { enterprisesByCreditCodes, enterprisesByIds } from '../store/enterprises';
 import { hazardEventsByHazardIds, hazardsByEnterpriseIds, hazardsByIds } from '../store/hazards';
 import { inspectionsByEnterpriseIds } from '../store/inspections';
 import { riskPointsByEnterpriseIds } from '../store/riskPoints';
-import type { EnterpriseRow, HazardEventRow, HazardRow, InspectionRow, RiskPointRow } from '../store/rows';
+import type {
+  EnterpriseRow,
+  HazardEventRow,
+  HazardRow,
+  InspectionRow,
+  RiskPointRow,
+  ServiceAgencyRow,
+} from '../store/rows';
 
 export interface SupervisionLoaders {
   enterprise: DataLoader<string, EnterpriseRow | null>;
@@ -15,6 +23,11 @@ export interface SupervisionLoaders {
   hazards: DataLoader<string, HazardRow[], string>;
   hazardEvents: DataLoader<string, HazardEventRow[], string>;
   inspections: DataLoader<string, InspectionRow[], string>;
+  agency: DataLoader<string, ServiceAgencyRow | null>;
+  /** An enterprise's contracted agencies. */
+  agenciesOfEnterprise: DataLoader<string, ServiceAgencyRow[], string>;
+  /** An agency's client enterprises. */
+  clients: DataLoader<string, EnterpriseRow[], string>;
 }
 
 /** One set per request: batching within the request, no data shared between callers. */
@@ -47,6 +60,18 @@ export function createSupervisionLoaders(db: Db): SupervisionLoaders {
     inspections: groupLoader(
       (ids: readonly string[]) => inspectionsByEnterpriseIds(db, ids),
       (r) => r.enterpriseId,
+    ),
+    agency: uniqueLoader(
+      (ids: readonly string[]) => agenciesByIds(db, ids),
+      (r) => r.id,
+    ),
+    agenciesOfEnterprise: groupLoader(
+      (ids: readonly string[]) => agenciesByEnterpriseIds(db, ids),
+      (r) => r.enterpriseId,
+    ),
+    clients: groupLoader(
+      (ids: readonly string[]) => clientsByAgencyIds(db, ids),
+      (r) => r.agencyId,
     ),
   };
 }

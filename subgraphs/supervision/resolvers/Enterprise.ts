@@ -24,4 +24,6 @@ export const Enterprise = {
     return args.status ? all.filter((h) => args.status!.includes(h.status)) : all;
   },
   inspections: (e: EnterpriseRow, _: unknown, ctx: SupervisionContext) => ctx.loaders.inspections.load(e.id),
+  serviceAgencies: (e: EnterpriseRow, _: unknown, ctx: SupervisionContext) =>
+    ctx.loaders.agenciesOfEnterprise.load(e.id),
 };

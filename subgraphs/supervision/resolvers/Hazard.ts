@@ -12,10 +12,14 @@ export const Hazard = {
   rectificationPlan: (h: HazardRow) => h.plan,
   escalated: (h: HazardRow) => h.escalatedAt !== null && h.escalatedAt !== undefined,
   history: (h: HazardRow, _: unknown, ctx: SupervisionContext) => ctx.loaders.hazardEvents.load(h.id),
+  agency: (h: HazardRow, _: unknown, ctx: SupervisionContext) =>
+    h.agencyId ? ctx.loaders.agency.load(h.agencyId) : null,
 };
 
 export const RiskPoint = {
   color: (r: RiskPointRow) => RISK_COLOR[r.level],
+  agency: (r: RiskPointRow, _: unknown, ctx: SupervisionContext) =>
+    r.agencyId ? ctx.loaders.agency.load(r.agencyId) : null,
 };
 
 export const Inspection = {

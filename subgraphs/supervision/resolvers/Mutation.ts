@@ -21,6 +21,7 @@ import {
 import { insertInspection } from '../store/inspections';
 import { insertRiskPoint, riskPointById, updateRiskPoint } from '../store/riskPoints';
 import type { HazardLevel } from '../store/rows';
+import { requireContractedAgency, rescoreAgenciesOf } from './Agency';
 import {
   hazardTransitionInput,
   recordInspectionInput,
@@ -75,6 +76,7 @@ export const Mutation = {
     const { score, level } = grade(assessment, ctx.config.riskBands);
     return ctx.db.transaction(async (tx) => {
       await requireEnterprise(tx, v.enterpriseId);
+      if (v.agencyId) await requireContractedAgency(tx, v.agencyId, v.enterpriseId, 'input.agencyId');
       const record = {
         enterpriseId: v.enterpriseId,
         level,
@@ -84,6 +86,7 @@ export const Mutation = {
         controlMeasures: v.controlMeasures,
         controlTier: v.controlTier,
         assessedBy: v.assessedBy,
+        agencyId: v.agencyId ?? null,
       };
       let point;
       if (v.riskPointId) {
@@ -105,7 +108,11 @@ export const Mutation = {
     checkDeadline('input.deadline', deadline, today);
     return ctx.db.transaction(async (tx) => {
       await requireEnterprise(tx, v.enterpriseId);
+      if (v.agencyId) await requireContractedAgency(tx, v.agencyId, v.enterpriseId, 'input.agencyId');
       const hazard = await insertHazard(tx, { ...v, deadline });
+      // An inspection found what the self-check missed: the enterprise's agencies lose points.
+      if (v.source === 'INSPECTION')
+        await rescoreAgenciesOf(tx, v.enterpriseId, ctx.config.agencyBlacklistScore);
       await appendHazardEvent(tx, {
         hazardId: hazard.id,
         action: 'REPORT',

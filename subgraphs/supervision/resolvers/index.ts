@@ -7,16 +7,25 @@ import {
   EnforcementQueries,
   EnforcementTask,
 } from './Enforcement';
+import { GraphQLScalarType } from 'graphql';
+import { JSONObjectResolver } from 'graphql-scalars';
+import { AgencyMutations, AgencyQueries, ServiceAgency } from './Agency';
 import { Enterprise } from './Enterprise';
 import { Hazard, Inspection, RiskPoint } from './Hazard';
 import { Mutation } from './Mutation';
 import { EnterpriseConnection, Query } from './Query';
+import { StatisticsQueries } from './Statistics';
+
+/** `JSON` carries a JSON object (the risk map's GeoJSON). */
+const JSONScalar = new GraphQLScalarType({ ...JSONObjectResolver.toConfig(), name: 'JSON' });
 
 export const resolvers = {
   Date: DateScalar,
   DateTime: DateTimeScalar,
-  Query: { ...Query, ...EnforcementQueries },
-  Mutation: { ...Mutation, ...EnforcementMutations },
+  JSON: JSONScalar,
+  Query: { ...Query, ...EnforcementQueries, ...StatisticsQueries, ...AgencyQueries },
+  Mutation: { ...Mutation, ...EnforcementMutations, ...AgencyMutations },
+  ServiceAgency,
   EnforcementTask,
   EnforcementDecision,
   EnterpriseConnection,

@@ -51,6 +51,7 @@ export const riskAssessmentInput = z
     controlMeasures: z.array(text(500)).min(1, 'at least one control measure').max(20),
     controlTier: z.enum(['COMPANY', 'WORKSHOP', 'TEAM', 'POST']),
     assessedBy: person,
+    agencyId: z.string().nullish(),
   })
   .superRefine((v, ctx) => {
     if (v.method === 'LEC' && !v.lec)
@@ -61,14 +62,20 @@ export const riskAssessmentInput = z
       ctx.addIssue({ code: 'custom', path: ['name'], message: 'required for a new risk point' });
   });
 
-export const reportHazardInput = z.object({
-  enterpriseId: z.string(),
-  description: text(2000),
-  level: z.enum(['GENERAL', 'MAJOR']),
-  source: z.string(),
-  foundBy: person,
-  deadline: day.nullish(),
-});
+export const reportHazardInput = z
+  .object({
+    enterpriseId: z.string(),
+    description: text(2000),
+    level: z.enum(['GENERAL', 'MAJOR']),
+    source: z.string(),
+    foundBy: person,
+    deadline: day.nullish(),
+    agencyId: z.string().nullish(),
+  })
+  .refine((v) => !v.agencyId || v.source === 'SERVICE_AGENCY', {
+    path: ['source'],
+    message: 'must be SERVICE_AGENCY for a hazard an agency reports',
+  });
 
 const plan = z.object({
   measures: text(2000),
@@ -124,4 +131,13 @@ export const decisionInput = z.object({
   content: text(5000),
   rectifyBy: day.nullish(),
   decidedBy: person,
+});
+
+export const registerAgencyInput = z.object({ name: text(200), creditCode: z.string() });
+
+export const rateAgencyInput = z.object({
+  enterpriseId: z.string(),
+  agencyId: z.string(),
+  stars: z.number().int().min(1, 'from 1 to 5 stars').max(5, 'from 1 to 5 stars'),
+  comment: z.string().trim().max(1000, 'at most 1000 characters').nullish(),
 });

@@ -2,7 +2,7 @@ import type { Queryable } from '../../../common/db';
 import type { HazardEventRow, HazardLevel, HazardRow, HazardStatus, RectificationPlan } from './rows';
 
 const COLUMNS = `id, enterprise_id AS "enterpriseId", description, level, status, source, found_by AS "foundBy",
-  found_at AS "foundAt", deadline, plan, closed_at AS "closedAt", escalated_at AS "escalatedAt"`;
+  found_at AS "foundAt", deadline, plan, closed_at AS "closedAt", escalated_at AS "escalatedAt", agency_id AS "agencyId"`;
 
 export function hazardsByIds(db: Queryable, ids: readonly string[]): Promise<HazardRow[]> {
   return db.query<HazardRow>(`SELECT ${COLUMNS} FROM supervision.hazard WHERE id = ANY($1::uuid[])`, [ids]);
@@ -37,13 +37,15 @@ export interface NewHazard {
   source: string;
   foundBy: string;
   deadline: string;
+  /** The contracted agency that reported it (source SERVICE_AGENCY), if one did. */
+  agencyId?: string | null;
 }
 
 export async function insertHazard(db: Queryable, h: NewHazard): Promise<HazardRow> {
   const [row] = await db.query<HazardRow>(
-    `INSERT INTO supervision.hazard (enterprise_id, description, level, status, source, found_by, deadline)
-     VALUES ($1, $2, $3, 'REPORTED', $4, $5, $6::date) RETURNING ${COLUMNS}`,
-    [h.enterpriseId, h.description, h.level, h.source, h.foundBy, h.deadline],
+    `INSERT INTO supervision.hazard (enterprise_id, description, level, status, source, found_by, deadline, agency_id)
+     VALUES ($1, $2, $3, 'REPORTED', $4, $5, $6::date, $7::uuid) RETURNING ${COLUMNS}`,
+    [h.enterpriseId, h.description, h.level, h.source, h.foundBy, h.deadline, h.agencyId ?? null],
   );
   return row!;
 }

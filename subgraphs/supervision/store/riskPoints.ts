@@ -3,7 +3,7 @@ import type { RiskLevel, RiskPointRow } from './rows';
 
 const COLUMNS = `id, enterprise_id AS "enterpriseId", name, level, method, score, factors,
   control_measures AS "controlMeasures", control_tier AS "controlTier", assessed_at AS "assessedAt",
-  assessed_by AS "assessedBy"`;
+  assessed_by AS "assessedBy", agency_id AS "agencyId"`;
 
 /** Every risk point of the given enterprises, most severe first. */
 export function riskPointsByEnterpriseIds(
@@ -35,13 +35,15 @@ export interface RiskAssessmentRecord {
   controlMeasures: string[];
   controlTier: string;
   assessedBy: string;
+  /** The contracted agency that made the assessment, if one did. */
+  agencyId: string | null;
 }
 
 export async function insertRiskPoint(db: Queryable, r: RiskAssessmentRecord): Promise<RiskPointRow> {
   const [row] = await db.query<RiskPointRow>(
     `INSERT INTO supervision.risk_point
-       (enterprise_id, name, level, method, score, factors, control_measures, control_tier, assessed_by)
-     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::text[], $8, $9) RETURNING ${COLUMNS}`,
+       (enterprise_id, name, level, method, score, factors, control_measures, control_tier, assessed_by, agency_id)
+     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::text[], $8, $9, $10::uuid) RETURNING ${COLUMNS}`,
     [
       r.enterpriseId,
       r.name,
@@ -52,6 +54,7 @@ export async function insertRiskPoint(db: Queryable, r: RiskAssessmentRecord): P
       r.controlMeasures,
       r.controlTier,
       r.assessedBy,
+      r.agencyId,
     ],
   );
   return row!;
@@ -65,7 +68,7 @@ export async function updateRiskPoint(
 ): Promise<RiskPointRow> {
   const [row] = await db.query<RiskPointRow>(
     `UPDATE supervision.risk_point SET name = $2, level = $3, method = $4, score = $5, factors = $6::jsonb,
-       control_measures = $7::text[], control_tier = $8, assessed_by = $9, assessed_at = now()
+       control_measures = $7::text[], control_tier = $8, assessed_by = $9, agency_id = $10::uuid, assessed_at = now()
      WHERE id = $1::uuid RETURNING ${COLUMNS}`,
     [
       id,
@@ -77,6 +80,7 @@ export async function updateRiskPoint(
       r.controlMeasures,
       r.controlTier,
       r.assessedBy,
+      r.agencyId,
     ],
   );
   return row!;

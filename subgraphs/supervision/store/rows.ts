@@ -30,6 +30,7 @@ export interface RiskPointRow {
   controlTier: string;
   assessedAt: Date;
   assessedBy: string;
+  agencyId: string | null;
 }
 
 export interface RectificationPlan {
@@ -52,6 +53,7 @@ export interface HazardRow {
   plan: RectificationPlan | null;
   closedAt: Date | null;
   escalatedAt: Date | null;
+  agencyId: string | null;
 }
 
 export interface HazardEventRow {
@@ -74,4 +76,16 @@ export interface InspectionRow {
   findings: string;
   result: string;
   taskId: string | null;
+}
+
+export interface ServiceAgencyRow {
+  id: string;
+  name: string;
+  creditCode: string;
+  score: number;
+  blacklistedAt: Date | null;
+  registeredAt: Date;
+  /** Mean of the clients' stars; null before the first rating. */
+  averageRating: number | null;
+  ratingsCount: number;
 }

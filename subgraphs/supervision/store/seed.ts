@@ -14,6 +14,9 @@ export async function isSupervisionSeeded(db: Db): Promise<boolean> {
 export function insertSupervisionSeed(db: Db, slice: SupervisionSlice): Promise<void> {
   return db.transaction(async (tx) => {
     await insertRows(tx, 'supervision.enterprise', slice.enterprise);
+    await insertRows(tx, 'supervision.service_agency', slice.service_agency ?? []);
+    await insertRows(tx, 'supervision.agency_contract', slice.agency_contract ?? []);
+    await insertRows(tx, 'supervision.agency_rating', slice.agency_rating ?? []);
     await insertRows(tx, 'supervision.risk_point', slice.risk_point);
     await insertRows(tx, 'supervision.hazard', slice.hazard);
     await insertRows(tx, 'supervision.hazard_event', slice.hazard_event, [
