@@ -5,6 +5,15 @@ import type { Logger } from '../common/logger';
 import type { SubgraphName } from './catalog';
 import { handlers as gridHandlers } from './grid/events/handlers';
 import { handlers as supervisionHandlers } from './supervision/events/handlers';
+import { escalateOverdueHazards } from './supervision/jobs';
+
+/** How often periodic work runs (escalating overdue hazards). */
+const JOB_INTERVAL_MS = 15 * 60_000;
+
+/** Work a subgraph repeats on a timer; each must be safe to run on every replica at once. */
+const JOBS: Partial<Record<SubgraphName, (db: Db) => Promise<unknown>>> = {
+  supervision: (db) => escalateOverdueHazards(db, new Date(), null),
+};
 
 /** What each subgraph consumes from the other platforms. */
 const HANDLERS: Partial<Record<SubgraphName, EventHandlers>> = {
@@ -50,11 +59,25 @@ export async function startBackground({
   const consumer = handlers
     ? startConsumer({ events, db, schema: name, handlers, consumer: consumerName, logger })
     : undefined;
+  const job = JOBS[name];
+  let running: Promise<unknown> = Promise.resolve();
+  const tick = () => {
+    if (!job) return;
+    running = job(db).catch((err: unknown) =>
+      logger.error({ err }, 'periodic job failed; it runs again later'),
+    );
+  };
+  // The first run completes before the subgraph counts as started, so what it changes is settled.
+  tick();
+  await running;
+  const timer = job ? setInterval(tick, JOB_INTERVAL_MS) : undefined;
+  timer?.unref();
   return {
     relay,
     consumer,
     async stop() {
-      await Promise.all([relay?.stop(), consumer?.stop()]);
+      clearInterval(timer);
+      await Promise.all([relay?.stop(), consumer?.stop(), running]);
     },
   };
 }

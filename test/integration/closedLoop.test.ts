@@ -1,4 +1,6 @@
+import { shanghaiDay } from '../../common/time';
 import { startTestSystem } from '../harness/system';
+import { seededDataset } from '../harness/template';
 import type { TestSystem } from '../harness/system';
 
 let sys: TestSystem;
@@ -294,4 +296,24 @@ it('answers 市北区 statistics and the Zhenjiang Road risk map with consistent
     riskLevel: first.properties.riskLevel,
     location: { lat: first.geometry.coordinates[1], lon: first.geometry.coordinates[0] },
   });
+});
+
+it('escalates overdue hazards in the background (督办), once', async () => {
+  const today = shanghaiDay();
+  const overdue = seededDataset().supervision.hazard.filter(
+    (h) => h.status !== 'CLOSED' && h.deadline < today,
+  );
+  expect(overdue.length).toBeGreaterThan(0);
+  const h = overdue[0]!;
+  const res = await ok(
+    `query($id: ID!) { enterprise(id: $id) { hazards { id escalated history { action } } } }`,
+    {
+      id: h.enterprise_id,
+    },
+  );
+  const hazard = res.enterprise.hazards.find((x: { id: string }) => x.id === h.id);
+  expect(hazard.escalated).toBe(true);
+  expect(hazard.history.filter((e: { action: string }) => e.action === 'ESCALATE')).toHaveLength(1);
+  // Nothing is left for a second run.
+  expect((await ok(`mutation { escalateOverdueHazards { id } }`)).escalateOverdueHazards).toEqual([]);
 });

@@ -1,23 +1,18 @@
-import type { Db, Queryable } from '../../../common/db';
+import type { Queryable } from '../../../common/db';
 import { isUniqueViolation } from '../../../common/db';
 import { AppError, ErrorCode, illegalTransition, notFound, validationFailed } from '../../../common/errors';
 import { isUuid } from '../../../common/loaders';
 import { addDays, shanghaiDay } from '../../../common/time';
 import { validate } from '../../../common/validation';
 import type { SupervisionContext } from '../context';
+import { escalateOverdueHazards } from '../jobs';
 import { parseCreditCode } from '../domain/creditCode';
 import { allowedHazardActions, nextHazardStatus } from '../domain/hazardLifecycle';
 import { grade } from '../domain/risk';
 import type { Assessment } from '../domain/risk';
 import { insertEnterprise, lockEnterprise, refreshRiskLevel } from '../store/enterprises';
 import { lockTask } from '../store/enforcement';
-import {
-  appendHazardEvent,
-  escalateOverdue,
-  insertHazard,
-  lockHazard,
-  updateHazardStatus,
-} from '../store/hazards';
+import { appendHazardEvent, insertHazard, lockHazard, updateHazardStatus } from '../store/hazards';
 import { insertInspection } from '../store/inspections';
 import { insertRiskPoint, riskPointById, updateRiskPoint } from '../store/riskPoints';
 import type { HazardLevel } from '../store/rows';
@@ -196,16 +191,7 @@ export const Mutation = {
     });
   },
 
-  async escalateOverdueHazards(_: unknown, args: { district?: string | null }, ctx: SupervisionContext) {
+  escalateOverdueHazards(_: unknown, args: { district?: string | null }, ctx: SupervisionContext) {
     return escalateOverdueHazards(ctx.db, new Date(), args.district ?? null);
   },
 };
-
-/**
- * 督办, the periodic side of the hazard lifecycle: marks every open hazard past its deadline on
- * `now`'s calendar day (Asia/Shanghai) as escalated, once, with an ESCALATE step in its history.
- * Run it from a scheduler (or the mutation); a second run the same day escalates nothing.
- */
-export function escalateOverdueHazards(db: Db, now: Date, district: string | null) {
-  return db.transaction((tx) => escalateOverdue(tx, shanghaiDay(now), district));
-}
