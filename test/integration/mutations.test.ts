@@ -1,4 +1,5 @@
 import { creditCodeCheckChar } from '../../subgraphs/supervision/domain/creditCode';
+import { tableDigests } from '../harness/digest';
 import { codesOf, startTestSystem } from '../harness/system';
 import { seededDataset } from '../harness/template';
 import type { TestSystem } from '../harness/system';
@@ -14,10 +15,8 @@ beforeAll(async () => {
 afterAll(() => sys.stop());
 
 /** Every row of the tables a mutation could touch, to prove a refused one changed nothing. */
-async function snapshot(): Promise<unknown> {
-  const db = sys.engine.handle();
-  const out: Record<string, unknown> = {};
-  for (const table of [
+const snapshot = () =>
+  tableDigests(sys.engine.handle(), [
     'supervision.enterprise',
     'supervision.risk_point',
     'supervision.hazard',
@@ -25,13 +24,7 @@ async function snapshot(): Promise<unknown> {
     'supervision.inspection',
     'emergency.alarm',
     'emergency.alarm_event',
-  ]) {
-    out[table] = await db.query(
-      `SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) AS h, count(*) AS n FROM ${table} t`,
-    );
-  }
-  return out;
-}
+  ]);
 
 async function expectRefused(
   query: string,

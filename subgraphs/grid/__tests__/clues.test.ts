@@ -1,3 +1,4 @@
+import { tableDigests } from '../../../test/harness/digest';
 import type { Db, DbEngine } from '../../../common/db';
 import type { StreamEntry } from '../../../common/events/types';
 import type { SubgraphServer } from '../../../common/http/subgraphServer';
@@ -58,14 +59,7 @@ const TABLES = [
 ];
 
 /** A digest of every row of the tables a mutation could touch, to prove a refused one changed nothing. */
-async function snapshot(): Promise<unknown> {
-  const out: Record<string, unknown> = {};
-  for (const t of TABLES)
-    out[t] = await db.query(
-      `SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) AS h, count(*) AS n FROM ${t} t`,
-    );
-  return out;
-}
+const snapshot = () => tableDigests(db, TABLES);
 
 const codes = (r: GraphqlResponse) => (r.errors ?? []).map((e) => e.extensions?.code);
 

@@ -1,3 +1,4 @@
+import { tableDigests } from '../../../test/harness/digest';
 import type { Db, DbEngine } from '../../../common/db';
 import type { StreamEntry } from '../../../common/events/types';
 import type { SubgraphServer } from '../../../common/http/subgraphServer';
@@ -95,14 +96,7 @@ const TABLES = [
   'supervision.outbox',
   'supervision.clue_projection',
 ];
-async function snapshot(): Promise<unknown> {
-  const out: Record<string, unknown> = {};
-  for (const t of TABLES)
-    out[t] = await db.query(
-      `SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) AS h, count(*) AS n FROM ${t} t`,
-    );
-  return out;
-}
+const snapshot = () => tableDigests(db, TABLES);
 async function expectRefused(
   query: string,
   variables: Record<string, unknown>,

@@ -1,3 +1,4 @@
+import { tableDigests } from '../../../test/harness/digest';
 /** What the supervision subgraph tests share: the real server on a fresh, migrated database. */
 import type { Db, DbEngine } from '../../../common/db';
 import type { SubgraphServer } from '../../../common/http/subgraphServer';
@@ -63,14 +64,7 @@ export async function startSupervision(
     expect(res.errors).toBeUndefined();
     return res.data!;
   };
-  const snapshot = async () => {
-    const out: Record<string, unknown> = {};
-    for (const t of tables)
-      out[t] = await db.query(
-        `SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) AS h, count(*)::int AS n FROM ${t} t`,
-      );
-    return out;
-  };
+  const snapshot = () => tableDigests(db, tables);
   return {
     db,
     gql,
