@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import type { Db } from '../common/db';
 import type { GatewayServer } from '../gateway/server';
-import type { RunningStack } from '../subgraphs/stack';
+import type { SubgraphName } from '../subgraphs/catalog';
 
 const run = promisify(execFile);
 
@@ -22,7 +22,10 @@ async function load<T>(script: string, job: object): Promise<T> {
 }
 
 export interface AlarmBenchOptions {
-  stack: RunningStack;
+  /** The subgraphs' GraphQL URLs (ingestion goes straight to the emergency platform). */
+  urls: Record<SubgraphName, string>;
+  /** A handle on the emergency schema, to pick the detectors. */
+  db: Db;
   gateway: GatewayServer;
   gatewayUrl: string;
   quick: boolean;
@@ -77,8 +80,8 @@ async function settle(ingestUrl: string, devices: readonly string[]): Promise<vo
 }
 
 export async function benchAlarms(o: AlarmBenchOptions): Promise<AlarmBenchResult> {
-  const ingestUrl = o.stack.urls.emergency.replace(/\/graphql$/, '/ingest/readings');
-  const gas = await gasDevices(o.stack.db.emergency);
+  const ingestUrl = o.urls.emergency.replace(/\/graphql$/, '/ingest/readings');
+  const gas = await gasDevices(o.db);
   const devices = gas.map((d) => d.id);
   const deviceGrid = Object.fromEntries(gas.map((d) => [d.id, d.gridId]));
   await settle(ingestUrl, devices);

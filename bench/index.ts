@@ -8,34 +8,64 @@ import { openEventStream } from '../common/events';
 import { createLogger } from '../common/logger';
 import { loadGatewayConfig } from '../gateway/config';
 import { createGatewayServer } from '../gateway/server';
+import { SUBGRAPHS } from '../subgraphs/catalog';
+import type { SubgraphName } from '../subgraphs/catalog';
+import { migrateSubgraph } from '../subgraphs/database';
+import { seedDatabase } from '../subgraphs/seed';
 import { startStack } from '../subgraphs/stack';
+import { startSubgraphProcesses } from './processes';
+import type { DbEngine, Db } from '../common/db';
 import { benchAlarms } from './alarms';
+
+async function migrateAndSeed(engine: DbEngine): Promise<void> {
+  const db = {} as Record<SubgraphName, Db>;
+  for (const { name } of SUBGRAPHS) {
+    db[name] = engine.handle();
+    await migrateSubgraph(name, db[name]);
+  }
+  await seedDatabase(db, { scale: 'demo' });
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { quick: { type: 'boolean', default: false }, scenario: { type: 'string', multiple: true } },
+    options: {
+      quick: { type: 'boolean', default: false },
+      scenario: { type: 'string', multiple: true },
+      // Each subgraph in its own process (the production shape); needs DATABASE_URL and REDIS_URL.
+      processes: { type: 'boolean', default: false },
+    },
   });
   const databaseUrl = process.env.DATABASE_URL || undefined;
   const redisUrl = process.env.REDIS_URL || undefined;
   const engine = await openEngine({ databaseUrl, applicationName: 'bench' });
   const events = openEventStream(redisUrl);
-  const stack = await startStack({ engine, events, logLevel: 'error' });
+  if (values.processes && (!databaseUrl || !redisUrl))
+    throw new Error('--processes needs DATABASE_URL and REDIS_URL');
+  const stack = values.processes ? undefined : await startStack({ engine, events, logLevel: 'error' });
+  if (values.processes) await migrateAndSeed(engine);
+  const processes = values.processes ? await startSubgraphProcesses(databaseUrl!, redisUrl!) : undefined;
+  const urls = stack?.urls ?? processes!.urls;
   const config = loadGatewayConfig({ PORT: '0', LOG_LEVEL: 'error', PLAYGROUND: 'false' });
   const gateway = createGatewayServer(
-    { ...config, subgraphUrls: stack.urls },
+    { ...config, subgraphUrls: urls },
     { logger: createLogger('gateway', 'error'), events },
   );
   const gatewayUrl = await gateway.listen(0);
   await gateway.start();
   try {
     const alarms = await benchAlarms({
-      stack,
+      urls,
+      db: stack?.db.emergency ?? engine.handle(),
       gateway,
       gatewayUrl,
       quick: values.quick ?? false,
       ...(values.scenario ? { scenarios: values.scenario.map(Number) } : {}),
     });
-    const storage = `${databaseUrl ? 'PostgreSQL' : 'PGlite'} + ${redisUrl ? 'Redis' : 'in-process stream'}`;
+    const storage = `${databaseUrl ? 'PostgreSQL' : 'PGlite'} + ${redisUrl ? 'Redis' : 'in-process stream'}, ${
+      values.processes
+        ? 'gateway and each subgraph in its own process'
+        : 'gateway and subgraphs in one process'
+    }`;
     const rows: [string, string, string][] = [
       ...alarms.ingest.map((i): [string, string, string] => [
         `readings ingested/s (batches of ${i.batch}, ${i.inFlight} in flight)`,
@@ -73,7 +103,8 @@ async function main(): Promise<void> {
     );
   } finally {
     await gateway.stop();
-    await stack.stop();
+    await stack?.stop();
+    await processes?.stop();
     await events.close();
     await engine.close();
   }
