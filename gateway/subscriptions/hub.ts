@@ -38,6 +38,12 @@ interface Group {
 }
 
 const RESOLVED_KEPT = 256;
+/**
+ * Batch sizes the aliased queries come in. Each distinct operation text is planned once by the
+ * gateway, and planning is far dearer than resolving: a batch is padded (repeating its last id)
+ * to the next size here, so a group needs at most seven plans instead of one per batch length.
+ */
+const BATCH_SIZES = [1, 2, 4, 8, 16, 32, 50] as const;
 /** Events resolved in one federated execution at most. */
 const MAX_BATCH = 50;
 const SEEN_KEPT = 10_000;
@@ -115,11 +121,15 @@ export class SubscriptionHub {
       this.resolutions += missing.length;
       this.executions++;
       this.options.onResolve?.();
+      const size = BATCH_SIZES.find((n) => n >= missing.length) ?? missing.length;
       const variables: Record<string, unknown> = { ...plan.variables };
-      missing.forEach((e, i) => (variables[`${EVENT_ID_VARIABLE}${i}`] = e.payload[plan.rule.idKey]));
+      for (let i = 0; i < size; i++) {
+        variables[`${EVENT_ID_VARIABLE}${i}`] =
+          missing[Math.min(i, missing.length - 1)]!.payload[plan.rule.idKey];
+      }
       let result: ExecutionResult;
       try {
-        result = await this.options.execute(plan.batchQuery(missing.length), variables, group.context);
+        result = await this.options.execute(plan.batchQuery(size), variables, group.context);
       } catch (err) {
         this.options.logger.error({ err, stream: plan.rule.stream }, 'cannot resolve subscription events');
         result = {
