@@ -39,9 +39,9 @@ interface Group {
 
 const RESOLVED_KEPT = 256;
 /**
- * Batch sizes the aliased queries come in. Each distinct operation text is planned once by the
- * gateway, and planning is far dearer than resolving: a batch is padded (repeating its last id)
- * to the next size here, so a group needs at most seven plans instead of one per batch length.
+ * Batch sizes the aliased queries come in, when the rule has no list field. Each distinct
+ * operation text is planned once by the gateway, and planning is far dearer than resolving: a
+ * batch is padded (repeating its last id) to the next size, so a group needs at most seven plans.
  */
 const BATCH_SIZES = [1, 2, 4, 8, 16, 32, 50] as const;
 /** Events resolved in one federated execution at most. */
@@ -121,12 +121,13 @@ export class SubscriptionHub {
       this.resolutions += missing.length;
       this.executions++;
       this.options.onResolve?.();
-      const size = BATCH_SIZES.find((n) => n >= missing.length) ?? missing.length;
+      const ids = missing.map((e) => e.payload[plan.rule.idKey]);
+      const size = plan.batchByList ? ids.length : (BATCH_SIZES.find((n) => n >= ids.length) ?? ids.length);
       const variables: Record<string, unknown> = { ...plan.variables };
-      for (let i = 0; i < size; i++) {
-        variables[`${EVENT_ID_VARIABLE}${i}`] =
-          missing[Math.min(i, missing.length - 1)]!.payload[plan.rule.idKey];
-      }
+      if (plan.batchByList) variables[`${EVENT_ID_VARIABLE}s`] = ids;
+      else
+        for (let i = 0; i < size; i++)
+          variables[`${EVENT_ID_VARIABLE}${i}`] = ids[Math.min(i, ids.length - 1)];
       let result: ExecutionResult;
       try {
         result = await this.options.execute(plan.batchQuery(size), variables, group.context);
@@ -139,7 +140,8 @@ export class SubscriptionHub {
         };
       }
       missing.forEach((e, i) => {
-        group.resolved.set(e.id, splitResult(result, `e${i}`, plan.responseKey));
+        const part = plan.batchByList ? ['events', i] : [`e${i}`];
+        group.resolved.set(e.id, splitResult(result, part, plan.responseKey));
         if (group.resolved.size > RESOLVED_KEPT) group.resolved.delete(group.resolved.keys().next().value!);
       });
     }
@@ -250,19 +252,27 @@ export class SubscriptionHub {
   }
 }
 
-/** One event's result out of a batched execution: its aliased field, and the errors under it. */
-function splitResult(result: ExecutionResult, alias: string, responseKey: string): ExecutionResult {
+/**
+ * One event's result out of a batched execution: the value at `at` (an aliased field, or a list
+ * field and an index), and the errors under it, re-rooted at the subscription's response key.
+ */
+function splitResult(
+  result: ExecutionResult,
+  at: readonly (string | number)[],
+  responseKey: string,
+): ExecutionResult {
+  const under = (path: readonly (string | number)[]) => at.every((p, i) => path[i] === p);
   const errors = (result.errors ?? [])
-    .filter((e) => !e.path || e.path[0] === alias)
+    .filter((e) => !e.path || under(e.path))
     .map(
       (e) =>
         new GraphQLError(e.message, {
-          path: e.path ? [responseKey, ...e.path.slice(1)] : undefined,
+          path: e.path ? [responseKey, ...e.path.slice(at.length)] : undefined,
           extensions: e.extensions,
         }),
     );
-  const data = result.data
-    ? { [responseKey]: (result.data as Record<string, unknown>)[alias] ?? null }
-    : null;
+  let value: unknown = result.data;
+  for (const p of at) value = (value as Record<string | number, unknown> | null | undefined)?.[p];
+  const data = result.data ? { [responseKey]: value ?? null } : null;
   return errors.length ? { data, errors } : { data };
 }

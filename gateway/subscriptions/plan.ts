@@ -21,10 +21,13 @@ export interface SubscriptionPlan {
   /** A query that resolves one event's entity with the subscriber's selection set. */
   query: string;
   /**
-   * A query resolving `n` events' entities at once, aliased `e0`…`e{n-1}`, with id variables
-   * `__eventEntityId0`…: events that arrive together cost one federated execution.
+   * A query resolving `n` events' entities at once: with the rule's `listField`, one field taking
+   * the list `$__eventEntityIds` (one query plan whatever `n`); otherwise `n` aliased fields
+   * `e0`…`e{n-1}` with id variables `__eventEntityId0`…. Either way one federated execution.
    */
   batchQuery(n: number): string;
+  /** Whether `batchQuery` uses the rule's list field. */
+  batchByList: boolean;
   /** The subscriber's variables that `query` uses; `__id` is added per event. */
   variables: Record<string, unknown>;
   filterType: GraphQLInputObjectType | undefined;
@@ -113,8 +116,22 @@ export function planSubscription(
     '}',
     ...fragmentText,
   ].join('\n');
+  const listField = rule.listField ? schema.getQueryType()?.getFields()[rule.listField] : undefined;
+  const listIdsType = String(listField?.args.find((a) => a.name === 'ids')?.type ?? '');
+  if (rule.listField && !listIdsType) {
+    throw new Error(`Query.${rule.listField}(ids:) named by @eventStream on ${rule.field} does not exist`);
+  }
+  const listQuery = rule.listField
+    ? [
+        `query ${name}s($${EVENT_ID_VARIABLE}s: ${listIdsType}${userVariables}) {`,
+        `  events: ${rule.listField}(ids: $${EVENT_ID_VARIABLE}s) ${selection}`,
+        '}',
+        ...fragmentText,
+      ].join('\n')
+    : '';
   const batches = new Map<number, string>();
   const batchQuery = (n: number): string => {
+    if (listQuery) return listQuery;
     let text = batches.get(n);
     if (!text) {
       const ids = Array.from({ length: n }, (_, i) => `$${EVENT_ID_VARIABLE}${i}: ${idType}`).join(', ');
@@ -139,6 +156,7 @@ export function planSubscription(
     responseKey: root.alias?.value ?? root.name.value,
     query,
     batchQuery,
+    batchByList: Boolean(listQuery),
     variables,
     filterType: filterNamed && isInputObjectType(filterNamed) ? filterNamed : undefined,
     filter,

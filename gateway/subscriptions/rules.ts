@@ -13,6 +13,8 @@ export interface StreamRule {
   field: string;
   stream: string;
   entityField: string;
+  /** A query field taking `ids` and answering the entities in that order: one call per batch of events. */
+  listField: string | undefined;
   idKey: string;
   events: string[];
   updates: string[];
@@ -63,10 +65,12 @@ export function readStreamRules(supergraphSdl: string | DocumentNode): Map<strin
         );
       }
       const updates = arg('updates');
+      const listField = arg('listField');
       rules.set(field.name.value, {
         field: field.name.value,
         stream,
         entityField,
+        listField: typeof listField === 'string' ? listField : undefined,
         idKey,
         events: events as string[],
         updates: Array.isArray(updates) ? (updates as string[]) : [],

@@ -32,6 +32,7 @@ describe('subscription plans', () => {
       field: 'alarmRaised',
       stream: 'alarms',
       entityField: 'alarm',
+      listField: 'alarmsByIds',
       idKey: 'alarmId',
       events: ['AlarmRaised'],
       updates: ['AlarmUpdated'],

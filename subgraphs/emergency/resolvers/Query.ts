@@ -20,6 +20,11 @@ const first = z.number().int().min(1, 'must be between 1 and 500').max(500, 'mus
 export const Query = {
   alarm: (_: unknown, { id }: { id: string }, ctx: EmergencyContext) => ctx.loaders.alarmById.load(id),
 
+  alarmsByIds: (_: unknown, { ids }: { ids: string[] }, ctx: EmergencyContext) => {
+    if (ids.length > 500) validate(z.array(z.string()).max(500, 'at most 500 ids'), ids, 'ids');
+    return ctx.loaders.alarmById.loadMany(ids);
+  },
+
   alarms: async (
     _: unknown,
     args: { filter?: AlarmFilterInput | null; first?: number | null },
