@@ -44,3 +44,14 @@ export function groupLoader<K, V>(
 /** RFC 4122 shape check, so a malformed id is a miss rather than a database cast error. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (s: string): boolean => UUID.test(s);
+
+/**
+ * Wraps a batch fetch so malformed uuids never reach SQL, where a `::uuid[]` cast would fail the
+ * whole batch: they simply match nothing, and an all-malformed batch sends no statement at all.
+ */
+export function uuidKeys<V>(fetch: (ids: readonly string[]) => Promise<V[]>) {
+  return (keys: readonly string[]): Promise<V[]> => {
+    const ids = keys.filter(isUuid);
+    return ids.length ? fetch(ids) : Promise.resolve([]);
+  };
+}

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Queryable } from '../../../common/db';
-import { groupLoader, isUuid, uniqueLoader } from '../../../common/loaders';
+import { groupLoader, isUuid, uniqueLoader, uuidKeys } from '../../../common/loaders';
 import { alarmsByIds, alarmsForEnterprises, listAlarms, openAlarmsByGridIds } from '../store/alarms';
 import type { AlarmListFilter, EnterpriseAlarmQuery } from '../store/alarms';
 import { devicesByEnterpriseIds, devicesByIds } from '../store/devices';
@@ -12,17 +12,6 @@ import type { AlarmRow, DeviceRow, FireStationRow } from '../store/rows';
 export interface AlarmSearch {
   filter: AlarmListFilter;
   first: number;
-}
-
-/**
- * Keeps malformed ids away from `::uuid` casts (they are misses, not errors) and sends no
- * statement at all when nothing valid is left.
- */
-function validIds<V>(fetch: (ids: readonly string[]) => Promise<V[]>) {
-  return (keys: readonly string[]): Promise<V[]> => {
-    const ids = keys.filter(isUuid);
-    return ids.length ? fetch(ids) : Promise.resolve([]);
-  };
 }
 
 /** Stations near one point: alarms at the same place asking for as many share a cache entry. */
@@ -40,19 +29,19 @@ export const enterpriseAlarmKey = (q: EnterpriseAlarmQuery): string =>
 export function createEmergencyLoaders(db: Queryable) {
   return {
     alarmById: uniqueLoader<string, AlarmRow>(
-      validIds((ids) => alarmsByIds(db, ids)),
+      uuidKeys((ids) => alarmsByIds(db, ids)),
       (r) => r.id,
     ),
     deviceById: uniqueLoader<string, DeviceRow>(
-      validIds((ids) => devicesByIds(db, ids)),
+      uuidKeys((ids) => devicesByIds(db, ids)),
       (r) => r.id,
     ),
     fireStationById: uniqueLoader<string, FireStationRow>(
-      validIds((ids) => fireStationsByIds(db, ids)),
+      uuidKeys((ids) => fireStationsByIds(db, ids)),
       (r) => r.id,
     ),
     devicesByEnterprise: groupLoader<string, DeviceRow>(
-      validIds((ids) => devicesByEnterpriseIds(db, ids)),
+      uuidKeys((ids) => devicesByEnterpriseIds(db, ids)),
       (r) => r.enterpriseId,
     ),
     /** Keyed by enterprise and status list; rows carry the key of the query they answer. */
@@ -67,7 +56,7 @@ export function createEmergencyLoaders(db: Queryable) {
       enterpriseAlarmKey,
     ),
     openAlarmsByGrid: groupLoader<string, AlarmRow>(
-      validIds((ids) => openAlarmsByGridIds(db, ids)),
+      uuidKeys((ids) => openAlarmsByGridIds(db, ids)),
       (r) => r.gridId ?? '',
     ),
     /** Searches are not batchable into one statement; the loader dedupes identical ones in a request. */

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Queryable } from '../../../common/db';
-import { groupLoader, isUuid, uniqueLoader } from '../../../common/loaders';
+import { groupLoader, isUuid, uniqueLoader, uuidKeys } from '../../../common/loaders';
 import { areasByCodes, areasByLevels, areasByParentCodes } from '../store/areas';
 import {
   gridsByAreaCodes,
@@ -26,17 +26,6 @@ import type {
   MemberRow,
   PatrolRow,
 } from '../store/rows';
-
-/**
- * Keeps malformed uuids away from SQL, where `::uuid[]` would fail the whole batch: they simply
- * match nothing. An all-malformed batch sends no statement at all.
- */
-function uuidKeysOnly<V>(fetch: (ids: readonly string[]) => Promise<V[]>) {
-  return (keys: readonly string[]): Promise<V[]> => {
-    const ids = keys.filter(isUuid);
-    return ids.length ? fetch(ids) : Promise.resolve([]);
-  };
-}
 
 /**
  * A loader for statements whose keys are several values (or computed), so rows cannot be matched
@@ -85,7 +74,7 @@ export function createGridLoaders(db: Queryable) {
       (a) => a.parentCode!,
     ),
     gridById: uniqueLoader<string, GridRow>(
-      uuidKeysOnly((ids) => gridsByIds(db, ids)),
+      uuidKeys((ids) => gridsByIds(db, ids)),
       (g) => g.id,
     ),
     gridByCode: uniqueLoader<string, GridRow>(
@@ -93,7 +82,7 @@ export function createGridLoaders(db: Queryable) {
       (g) => g.code,
     ),
     gridChildren: groupLoader<string, GridRow>(
-      uuidKeysOnly((ids) => gridsByParentIds(db, ids)),
+      uuidKeys((ids) => gridsByParentIds(db, ids)),
       (g) => g.parentId!,
     ),
     gridsInArea: groupLoader<string, GridRow>(
@@ -110,15 +99,15 @@ export function createGridLoaders(db: Queryable) {
         (await smallGridsByPoint.load(point))[0] ?? null,
     },
     memberById: uniqueLoader<string, MemberRow>(
-      uuidKeysOnly((ids) => membersByIds(db, ids)),
+      uuidKeys((ids) => membersByIds(db, ids)),
       (m) => m.id,
     ),
     gridMembers: groupLoader<string, MemberRow & { gridId: string }>(
-      uuidKeysOnly((ids) => membersByGridIds(db, ids)),
+      uuidKeys((ids) => membersByGridIds(db, ids)),
       (m) => m.gridId,
     ),
     memberGrids: groupLoader<string, GridRow & { memberId: string }>(
-      uuidKeysOnly((ids) => gridsByMemberIds(db, ids)),
+      uuidKeys((ids) => gridsByMemberIds(db, ids)),
       (g) => g.memberId,
     ),
     enterprisePatrols: positionalLoader<RecentPatrols, PatrolRow & { batch: number }>(
@@ -127,15 +116,15 @@ export function createGridLoaders(db: Queryable) {
       (k) => isUuid(k.enterpriseId),
     ),
     patrolById: uniqueLoader<string, PatrolRow>(
-      uuidKeysOnly((ids) => patrolsByIds(db, ids)),
+      uuidKeys((ids) => patrolsByIds(db, ids)),
       (p) => p.id,
     ),
     clueById: uniqueLoader<string, ClueRow>(
-      uuidKeysOnly((ids) => cluesByIds(db, ids)),
+      uuidKeys((ids) => cluesByIds(db, ids)),
       (c) => c.id,
     ),
     clueEvents: groupLoader<string, ClueEventRow>(
-      uuidKeysOnly((ids) => clueEventsByClueIds(db, ids)),
+      uuidKeys((ids) => clueEventsByClueIds(db, ids)),
       (e) => e.clueId,
     ),
     /** An enterprise's or a grid's newest clues. */
