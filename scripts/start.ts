@@ -10,8 +10,6 @@ import { onShutdown } from '../common/shutdown';
 import { loadGatewayConfig } from '../gateway/config';
 import { loadExamples } from '../gateway/playground/examples';
 import { createGatewayServer } from '../gateway/server';
-import { SUBGRAPHS } from '../subgraphs/catalog';
-import { addDatabaseCheck } from '../subgraphs/runtime';
 import { startStack } from '../subgraphs/stack';
 
 const env = parseConfig(
@@ -36,7 +34,6 @@ async function main(): Promise<void> {
   // Redis Streams when REDIS_URL is set; otherwise one in-process stream shared by all four parts.
   const events = openEventStream(env.REDIS_URL);
   const stack = await startStack({ engine, events, env: process.env, logLevel: env.LOG_LEVEL });
-  for (const { name } of SUBGRAPHS) addDatabaseCheck(stack.servers[name], stack.db[name]);
 
   const config = loadGatewayConfig({ ...process.env, LOG_LEVEL: env.LOG_LEVEL });
   const gateway = createGatewayServer(

@@ -9,6 +9,7 @@ import type { Background } from './background';
 import { SUBGRAPHS } from './catalog';
 import type { SubgraphName } from './catalog';
 import { migrateSubgraph } from './database';
+import { addDatabaseCheck } from './runtime';
 import { loadEmergencyConfig } from './emergency/config';
 import { createEmergencyServer } from './emergency/server';
 import { createGridServer } from './grid/server';
@@ -67,6 +68,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       logger: logger('emergency'),
     }),
   };
+  for (const { name } of SUBGRAPHS) addDatabaseCheck(servers[name], db[name]);
   const urls = {} as Record<SubgraphName, string>;
   for (const { name } of SUBGRAPHS) urls[name] = await servers[name].listen(0, host);
   const background = {} as Record<SubgraphName, Background>;

@@ -9,8 +9,6 @@ import { loadExamples } from '../../gateway/playground/examples';
 import { createGatewayServer } from '../../gateway/server';
 import type { GatewayServer } from '../../gateway/server';
 import { createLogger } from '../../common/logger';
-import { SUBGRAPHS } from '../../subgraphs/catalog';
-import { addDatabaseCheck } from '../../subgraphs/runtime';
 import { startStack } from '../../subgraphs/stack';
 import type { RunningStack } from '../../subgraphs/stack';
 import { openTestEngine } from './database';
@@ -66,7 +64,6 @@ export async function startTestSystem(
       ? createRedisStream({ url: testEnv.redisUrl, keyPrefix: `qsg:test:${randomBytes(4).toString('hex')}:` })
       : createMemoryStream());
   const stack = await startStack({ engine, events, seed: false, logLevel: 'silent' });
-  for (const { name } of SUBGRAPHS) addDatabaseCheck(stack.servers[name], stack.db[name]);
   const config = loadGatewayConfig({ PORT: '0', LOG_LEVEL: 'silent', PLAYGROUND: 'false', ...gatewayEnv });
   const gateway = createGatewayServer(
     { ...config, subgraphUrls: stack.urls },
