@@ -6,7 +6,9 @@ import WebSocket from 'ws';
 
 interface Job {
   gatewayUrl: string;
+  token: string;
   ingestUrl: string;
+  ingestKey: string;
   devices: string[];
   /** The grid of each device, to know which groups an alarm reaches. */
   deviceGrid: Record<string, string | null>;
@@ -43,6 +45,7 @@ async function main(): Promise<void> {
         webSocketImpl: WebSocket,
         retryAttempts: 0,
         lazy: false,
+        connectionParams: { authorization: `Bearer ${job.token}` },
       });
       client.subscribe(
         { query: `subscription G${group} { a${group}: alarmRaised${args} { ${SELECTION} } }` },
@@ -91,7 +94,7 @@ async function main(): Promise<void> {
     const postedAt = performance.now();
     void fetch(job.ingestUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${job.ingestKey}` },
       body: JSON.stringify({ readings }),
     }).then(async (r) => {
       const body = (await r.json()) as {

@@ -28,6 +28,10 @@ export interface AlarmBenchOptions {
   db: Db;
   gateway: GatewayServer;
   gatewayUrl: string;
+  /** Bearer token the subscribed clients present (a city administrator's). */
+  token: string;
+  /** Key of the ingestion endpoint. */
+  ingestKey: string;
   quick: boolean;
   /** Indexes of the delivery scenarios to run (all when absent). */
   scenarios?: number[];
@@ -65,13 +69,13 @@ async function gasDevices(db: Db): Promise<{ id: string; gridId: string | null }
 }
 
 /** Ends any episode left from an earlier run with a clean reading, through the real endpoint. */
-async function settle(ingestUrl: string, devices: readonly string[]): Promise<void> {
+async function settle(ingestUrl: string, ingestKey: string, devices: readonly string[]): Promise<void> {
   const at = new Date(Date.now() + 500).toISOString();
   for (let i = 0; i < devices.length; i += 500) {
     const readings = devices.slice(i, i + 500).map((deviceId) => ({ deviceId, at, value: 0, unit: '%LEL' }));
     const res = await fetch(ingestUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ingestKey}` },
       body: JSON.stringify({ readings }),
     });
     if (!res.ok) throw new Error(`settling the detectors failed: HTTP ${res.status}`);
@@ -84,13 +88,14 @@ export async function benchAlarms(o: AlarmBenchOptions): Promise<AlarmBenchResul
   const gas = await gasDevices(o.db);
   const devices = gas.map((d) => d.id);
   const deviceGrid = Object.fromEntries(gas.map((d) => [d.id, d.gridId]));
-  await settle(ingestUrl, devices);
+  await settle(ingestUrl, o.ingestKey, devices);
   const seconds = o.quick ? 4 : 8;
 
   const ingest = [];
   for (const inFlight of [1, 4]) {
     const r = await load<{ readingsPerSecond: number }>('ingestLoad.ts', {
       ingestUrl,
+      ingestKey: o.ingestKey,
       devices,
       batch: 500,
       inFlight,
@@ -134,7 +139,9 @@ export async function benchAlarms(o: AlarmBenchOptions): Promise<AlarmBenchResul
       ingestP99Ms: number;
     }>('alarmClients.ts', {
       gatewayUrl: o.gatewayUrl,
+      token: o.token,
       ingestUrl,
+      ingestKey: o.ingestKey,
       devices,
       deviceGrid,
       groups,

@@ -1,5 +1,7 @@
 // `npm run bench [-- --quick]`: measurements side by side in one run, printed as a table and
 // written to bench/results/. Uses DATABASE_URL / REDIS_URL when set, the embedded defaults otherwise.
+import { randomBytes } from 'node:crypto';
+import { Role, signDevToken } from '../common/auth';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -41,11 +43,22 @@ async function main(): Promise<void> {
   const events = openEventStream(redisUrl);
   if (values.processes && (!databaseUrl || !redisUrl))
     throw new Error('--processes needs DATABASE_URL and REDIS_URL');
-  const stack = values.processes ? undefined : await startStack({ engine, events, logLevel: 'error' });
+  // Secrets of this run only: the benchmark signs its own tokens and keys.
+  const secrets = {
+    CALLER_SECRET: randomBytes(32).toString('base64url'),
+    INGEST_KEYS: randomBytes(24).toString('base64url'),
+    JWT_SECRET: randomBytes(32).toString('base64url'),
+  };
+  const stack = values.processes
+    ? undefined
+    : await startStack({ engine, events, env: secrets, logLevel: 'error' });
   if (values.processes) await migrateAndSeed(engine);
-  const processes = values.processes ? await startSubgraphProcesses(databaseUrl!, redisUrl!) : undefined;
+  const processes = values.processes
+    ? await startSubgraphProcesses(databaseUrl!, redisUrl!, secrets)
+    : undefined;
   const urls = stack?.urls ?? processes!.urls;
-  const config = loadGatewayConfig({ PORT: '0', LOG_LEVEL: 'error', PLAYGROUND: 'false' });
+  const config = loadGatewayConfig({ PORT: '0', LOG_LEVEL: 'error', PLAYGROUND: 'false', ...secrets });
+  const token = await signDevToken(secrets.JWT_SECRET, { role: Role.CITY_ADMIN, sub: 'bench' });
   const gateway = createGatewayServer(
     { ...config, subgraphUrls: urls },
     { logger: createLogger('gateway', 'error'), events },
@@ -58,6 +71,8 @@ async function main(): Promise<void> {
       db: stack?.db.emergency ?? engine.handle(),
       gateway,
       gatewayUrl,
+      token,
+      ingestKey: secrets.INGEST_KEYS,
       quick: values.quick ?? false,
       ...(values.scenario ? { scenarios: values.scenario.map(Number) } : {}),
     });

@@ -2,6 +2,7 @@
 // the alarm threshold to the ingestion endpoint with a fixed number of batches in flight.
 interface Job {
   ingestUrl: string;
+  ingestKey: string;
   devices: string[];
   batch: number;
   inFlight: number;
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
       });
       const res = await fetch(job.ingestUrl, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${job.ingestKey}` },
         body: JSON.stringify({ readings }),
       });
       const body = (await res.json()) as { accepted: number; rejected: number };

@@ -39,6 +39,7 @@ async function ready(url: string, deadline: number): Promise<void> {
 export async function startSubgraphProcesses(
   databaseUrl: string,
   redisUrl: string,
+  secrets: { CALLER_SECRET: string; INGEST_KEYS: string },
 ): Promise<SubgraphProcesses> {
   const children: ChildProcess[] = [];
   const urls = {} as Record<SubgraphName, string>;
@@ -55,6 +56,7 @@ export async function startSubgraphProcesses(
           REDIS_URL: redisUrl,
           LOG_LEVEL: 'error',
           CONSUMER_NAME: `bench-${name}`,
+          ...secrets,
         },
         stdio: ['ignore', 'ignore', 'inherit'],
       },

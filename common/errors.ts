@@ -24,6 +24,24 @@ export enum ErrorCode {
    * operation); the first request's result stands and nothing was changed.
    */
   IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED',
+  /** No valid credentials: the bearer token is missing, malformed, expired, for another audience, or signed by a key or algorithm not accepted; the message says which. Subgraphs answer it to a request without a valid signed caller. */
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  /** The caller is authenticated but may not see this field or act on this record; `extensions.field` or the message names it. */
+  FORBIDDEN = 'FORBIDDEN',
+  /** The request body is larger than the gateway's BODY_LIMIT (HTTP 413); nothing of it was executed. */
+  PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
+  /** The document has more lexical tokens than QUERY_MAX_TOKENS; parsing stopped there. */
+  QUERY_TOO_MANY_TOKENS = 'QUERY_TOO_MANY_TOKENS',
+  /** The operation nests fields (through fragments too) deeper than QUERY_MAX_DEPTH. */
+  QUERY_TOO_DEEP = 'QUERY_TOO_DEEP',
+  /** The operation uses more field aliases (counted through fragments) than QUERY_MAX_ALIASES. */
+  QUERY_TOO_MANY_ALIASES = 'QUERY_TOO_MANY_ALIASES',
+  /** The operation's estimated cost (fields times list sizes) exceeds QUERY_MAX_COST. */
+  QUERY_TOO_COSTLY = 'QUERY_TOO_COSTLY',
+  /** A partner (PARTNER_BUREAU) sent an operation that is not one of its registered operations (HTTP 403). */
+  OPERATION_NOT_IN_SAFELIST = 'OPERATION_NOT_IN_SAFELIST',
+  /** The partner sent more requests than its rate allows (HTTP 429); `Retry-After` says when to try again. */
+  RATE_LIMITED = 'RATE_LIMITED',
   /** A subgraph did not answer (down, refused the connection, or answered with an HTTP error). */
   SUBGRAPH_UNAVAILABLE = 'SUBGRAPH_UNAVAILABLE',
   /** A subgraph did not answer within the gateway's per-subgraph timeout. */

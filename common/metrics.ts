@@ -35,6 +35,8 @@ export interface Metrics {
   readonly eventStreamLagMs: Gauge;
   /** Supergraph loads by `outcome` (`loaded` | `rejected`): the first load and every hot reload. */
   readonly supergraphLoads: Counter<'outcome'>;
+  /** Subgraphs only: mutation audit records that could not be written (each is logged at error level). */
+  readonly auditWriteFailures: Counter;
 }
 
 const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -92,6 +94,11 @@ export function createMetrics(options: MetricsOptions): Metrics {
       name: 'gateway_supergraph_loads_total',
       help: 'Supergraph loads and hot reloads by outcome (loaded, rejected)',
       labelNames: ['outcome'],
+      registers,
+    }),
+    auditWriteFailures: new Counter({
+      name: 'audit_write_failures_total',
+      help: 'Mutation audit records that could not be written',
       registers,
     }),
   };

@@ -21,6 +21,8 @@ export const subgraphConfigSchema = z.object({
   CONSUMER_NAME: z.string().min(1).optional(),
   /** PostgreSQL pool size per process. @default 10 */
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** Secret shared with the gateway, which signs the forwarded caller with it (at least 32 characters). Required. */
+  CALLER_SECRET: z.string().min(32, 'at least 32 characters'),
   LOG_LEVEL: logLevel,
 });
 
@@ -34,6 +36,7 @@ export interface SubgraphConfig {
   readonly pgliteDir: string;
   readonly dbPoolSize: number;
   readonly logLevel: string;
+  readonly callerSecret: string;
 }
 
 export function loadSubgraphConfig(
@@ -52,5 +55,6 @@ export function loadSubgraphConfig(
     pgliteDir: raw.PGLITE_DIR ?? `.data/pglite-${name}`,
     dbPoolSize: raw.DB_POOL_SIZE,
     logLevel: raw.LOG_LEVEL,
+    callerSecret: raw.CALLER_SECRET,
   });
 }

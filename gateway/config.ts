@@ -1,7 +1,14 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { logLevel, optionalUrl, parseConfig, port } from '../common/config';
+import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '../common/auth';
+import { ConfigError } from '../common/config';
 import { SCHEMA_DIR, SUPERGRAPH_PATH } from '../subgraphs/catalog';
+import type { AuthConfig } from './auth/authenticator';
+import { DEFAULT_QUERY_LIMITS } from './security/limits';
+import type { QueryLimits } from './security/limits';
+import type { PartnerRateLimitConfig } from './security/rateLimit';
+import { DEFAULT_PARTNER_OPERATIONS_DIR } from './security/safelist';
 
 const bool = (fallback: boolean) =>
   z
@@ -20,10 +27,31 @@ const schema = z.object({
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(10_000),
   /** Keep-alive sockets per subgraph. @default 64 */
   SUBGRAPH_CONNECTIONS: z.coerce.number().int().min(1).max(1024).default(64),
-  /** Largest accepted request body. @default 1mb */
-  BODY_LIMIT: z.string().default('1mb'),
-  /** Answer introspection queries (the playground needs it). @default true */
-  INTROSPECTION: bool(true),
+  /** Largest accepted request body; larger ones are refused from their Content-Length (413). @default 1mb */
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\s*\d+(\.\d+)?\s*(b|kb|mb|gb)?\s*$/i, 'a size such as 1mb, 512kb or 1048576')
+    .default('1mb'),
+  /** Answer introspection queries (the playground needs it; `npm start` turns it on). @default false */
+  INTROSPECTION: bool(false),
+  /** "Did you mean …?" field suggestions in validation errors; they reveal the schema to whoever guesses. @default false */
+  FIELD_SUGGESTIONS: bool(false),
+  /** Most lexical tokens in one GraphQL document. @default 5000 */
+  QUERY_MAX_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(DEFAULT_QUERY_LIMITS.maxTokens),
+  /** Deepest field nesting, through fragments. @default 15 (the standard introspection query needs 15) */
+  QUERY_MAX_DEPTH: z.coerce.number().int().min(1).max(200).default(DEFAULT_QUERY_LIMITS.maxDepth),
+  /** Most aliased fields in one operation, counted through fragments. @default 30 */
+  QUERY_MAX_ALIASES: z.coerce.number().int().min(0).max(100_000).default(DEFAULT_QUERY_LIMITS.maxAliases),
+  /** Highest estimated cost of one operation (formula in gateway/security/limits.ts). @default 200000 */
+  QUERY_MAX_COST: z.coerce.number().int().min(1).max(1e12).default(DEFAULT_QUERY_LIMITS.maxCost),
+  /** Assumed length of a list no `first`/`last`/`limit` argument sizes, in the cost estimate. @default 20 */
+  QUERY_LIST_SIZE: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_QUERY_LIMITS.defaultListSize),
+  /** Folder of the operations partners (PARTNER_BUREAU) may run, one `.graphql` file each. @default schema/partner-operations */
+  PARTNER_OPERATIONS_DIR: z.string().min(1).default(DEFAULT_PARTNER_OPERATIONS_DIR),
+  /** Requests one partner may send per window. @default 60 */
+  PARTNER_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(60),
+  /** The partner rate limit's window, in seconds. @default 60 */
+  PARTNER_RATE_WINDOW_S: z.coerce.number().int().min(1).max(86_400).default(60),
   /** Serve GraphiQL to browsers at `/graphql` and `/`. @default true — set false in production if unwanted. */
   PLAYGROUND: bool(true),
   /** Example operations opened as the playground's tabs ('' for none). @default schema/examples.graphql */
@@ -38,8 +66,37 @@ const schema = z.object({
   READY_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
   /** On SIGTERM, how long requests in flight may take before their connections are cut, in milliseconds. @default 10000 */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  /** HS256 secret development tokens are signed with (at least 32 characters). One of the three key sources is required. */
+  JWT_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  /** JWKS document (RS256/ES256 public keys) on disk. */
+  JWT_JWKS_FILE: z.string().min(1).optional(),
+  /** JWKS endpoint of the identity provider; keys are cached and refreshed on an unknown kid. */
+  JWT_JWKS_URL: optionalUrl,
+  /** Comma-separated accepted algorithms. @default HS256 with JWT_SECRET, RS256,ES256 with a JWKS */
+  JWT_ALGORITHMS: z.string().optional(),
+  /** Required `iss` of tokens. @default qingdao-safety-graph */
+  JWT_ISSUER: z.string().min(1).default(DEFAULT_ISSUER),
+  /** Required `aud` of tokens. @default qingdao-safety-graph */
+  JWT_AUDIENCE: z.string().min(1).default(DEFAULT_AUDIENCE),
+  /** Tolerated clock difference for exp/nbf/iat, in seconds. @default 30 */
+  JWT_CLOCK_SKEW_S: z.coerce.number().int().min(0).max(300).default(30),
+  /** Secret shared with the subgraphs to sign the forwarded caller (at least 32 characters). Required. */
+  CALLER_SECRET: z.string().min(32, 'at least 32 characters'),
   LOG_LEVEL: logLevel,
 });
+
+const ALGORITHMS = new Set([
+  'HS256',
+  'HS384',
+  'HS512',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'ES256',
+  'ES384',
+  'EdDSA',
+]);
 
 export interface GatewayConfig {
   readonly port: number;
@@ -51,6 +108,11 @@ export interface GatewayConfig {
   readonly subgraphConnections: number;
   readonly bodyLimit: string;
   readonly introspection: boolean;
+  readonly fieldSuggestions: boolean;
+  /** Limits every operation meets before Apollo parses it. */
+  readonly limits: Readonly<QueryLimits>;
+  readonly partnerOperationsDir: string;
+  readonly partnerRateLimit: Readonly<PartnerRateLimitConfig>;
   readonly playground: boolean;
   /** Examples file for the playground, or undefined for none. */
   readonly playgroundExamplesPath: string | undefined;
@@ -60,6 +122,8 @@ export interface GatewayConfig {
   readonly readyTimeoutMs: number;
   readonly shutdownGraceMs: number;
   readonly logLevel: string;
+  readonly auth: AuthConfig;
+  readonly callerSecret: string;
 }
 
 /**
@@ -80,6 +144,24 @@ export function loadGatewayConfig(
     const m = /^SUBGRAPH_URL_(.+)$/.exec(key);
     if (m && value) subgraphUrls[m[1]!.toLowerCase()] = value;
   }
+  const sources = [raw.JWT_SECRET, raw.JWT_JWKS_FILE, raw.JWT_JWKS_URL].filter(Boolean).length;
+  if (sources !== 1)
+    throw new ConfigError([
+      sources === 0
+        ? 'JWT_SECRET, JWT_JWKS_FILE or JWT_JWKS_URL: the gateway accepts no anonymous callers; configure one key source'
+        : 'JWT_SECRET, JWT_JWKS_FILE, JWT_JWKS_URL: configure exactly one key source',
+    ]);
+  const algorithms = (raw.JWT_ALGORITHMS ?? (raw.JWT_SECRET ? 'HS256' : 'RS256,ES256'))
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+  const unknown = algorithms.filter((a) => !ALGORITHMS.has(a));
+  if (unknown.length || !algorithms.length)
+    throw new ConfigError([`JWT_ALGORITHMS: not accepted: ${unknown.join(', ') || '(empty)'}`]);
+  if (raw.JWT_SECRET && algorithms.some((a) => !a.startsWith('HS')))
+    throw new ConfigError(['JWT_ALGORITHMS: a JWT_SECRET verifies HS* algorithms only']);
+  if (!raw.JWT_SECRET && algorithms.some((a) => a.startsWith('HS')))
+    throw new ConfigError(['JWT_ALGORITHMS: HS* algorithms need JWT_SECRET, not a JWKS of public keys']);
   return Object.freeze({
     port: raw.PORT,
     host: raw.HOST,
@@ -89,6 +171,19 @@ export function loadGatewayConfig(
     subgraphConnections: raw.SUBGRAPH_CONNECTIONS,
     bodyLimit: raw.BODY_LIMIT,
     introspection: raw.INTROSPECTION,
+    fieldSuggestions: raw.FIELD_SUGGESTIONS,
+    limits: Object.freeze({
+      maxTokens: raw.QUERY_MAX_TOKENS,
+      maxDepth: raw.QUERY_MAX_DEPTH,
+      maxAliases: raw.QUERY_MAX_ALIASES,
+      maxCost: raw.QUERY_MAX_COST,
+      defaultListSize: raw.QUERY_LIST_SIZE,
+    }),
+    partnerOperationsDir: resolve(raw.PARTNER_OPERATIONS_DIR),
+    partnerRateLimit: Object.freeze({
+      points: raw.PARTNER_RATE_LIMIT,
+      windowSeconds: raw.PARTNER_RATE_WINDOW_S,
+    }),
     playground: raw.PLAYGROUND,
     playgroundExamplesPath: raw.PLAYGROUND_EXAMPLES ? resolve(raw.PLAYGROUND_EXAMPLES) : undefined,
     supergraphWatch: raw.SUPERGRAPH_WATCH,
@@ -97,5 +192,15 @@ export function loadGatewayConfig(
     readyTimeoutMs: raw.READY_TIMEOUT_MS,
     shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
     logLevel: raw.LOG_LEVEL,
+    auth: Object.freeze({
+      jwtSecret: raw.JWT_SECRET,
+      jwksFile: raw.JWT_JWKS_FILE ? resolve(raw.JWT_JWKS_FILE) : undefined,
+      jwksUrl: raw.JWT_JWKS_URL,
+      algorithms,
+      issuer: raw.JWT_ISSUER,
+      audience: raw.JWT_AUDIENCE,
+      clockSkewSeconds: raw.JWT_CLOCK_SKEW_S,
+    }),
+    callerSecret: raw.CALLER_SECRET,
   });
 }

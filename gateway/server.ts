@@ -12,13 +12,17 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { ExecutionResult, GraphQLSchema } from 'graphql';
 import { Agent } from 'undici';
+import type { Caller } from '../common/auth';
+import { CALLER_HEADER, Role, accessScopeKey, signCaller } from '../common/auth';
 import type { EventStream } from '../common/events';
+import { AppError } from '../common/errors';
 import { createFormatError } from '../common/formatError';
 import { listen } from '../common/http/listen';
 import { requestIdMiddleware, requestIdOf } from '../common/http/requestId';
 import type { Logger } from '../common/logger';
 import { createMetrics } from '../common/metrics';
 import type { Metrics } from '../common/metrics';
+import { createAuthenticator } from './auth/authenticator';
 import type { GatewayConfig } from './config';
 import { SubgraphDataSource } from './datasources/SubgraphDataSource';
 import { checkGatewayReadiness } from './health/readiness';
@@ -30,10 +34,17 @@ import { createPlaygroundHandler } from './playground/page';
 import { gatewayMetricsPlugin } from './plugins/metrics';
 import { requestIdPlugin } from './plugins/requestId';
 import type { RequestIdContext } from './plugins/requestId';
+import { secureGateway } from './security/fieldRules';
+import { createRequestLimits } from './security/limits';
+import { createPartnerRateLimit } from './security/rateLimit';
+import { assertSocketAllowed, createSafelist } from './security/safelist';
+import { prepareSupergraph } from './security/supergraphRules';
 import { readStreamRules } from './subscriptions/rules';
 import type { StreamRule } from './subscriptions/rules';
 import { createSubscriptionServer } from './subscriptions/server';
 import type { SubscriptionServer } from './subscriptions/server';
+
+const READINESS_CALLER: Caller = { sub: 'gateway-readiness-probe', role: Role.DATA_ANALYST, scopes: [] };
 
 export interface GatewayDeps {
   logger: Logger;
@@ -54,7 +65,10 @@ export interface GatewayDeps {
   events?: EventStream;
 }
 
-export type GatewayContext = RequestIdContext;
+export interface GatewayContext extends RequestIdContext {
+  /** The authenticated caller; every operation has one (anonymous requests never reach Apollo). */
+  caller: Caller;
+}
 
 export interface GatewayServer {
   readonly httpServer: Server;
@@ -86,13 +100,16 @@ interface SupergraphWatchOptions {
  * atomic renames and volume mounts, where inotify does not) and hands each changed version to
  * Apollo's `update`, which throws for an SDL it cannot use and keeps serving the old one.
  * Replace the file atomically (write a temp file, then rename) so a half-written file is never read.
+ * Apollo gets each version as `prepareSupergraph` makes it loadable (the gateway enforces the
+ * `for: SECURITY` rules itself, see security/fieldRules.ts); one whose rules cannot be read is refused.
  */
 function supergraphFromFile(options: SupergraphWatchOptions): SupergraphSdlHook {
   const { path, logger, metrics } = options;
   return async ({ update }) => {
     let current = readFileSync(path, 'utf8');
     options.onLoaded(current);
-    if (!options.watch) return { supergraphSdl: current };
+    const forApollo = (sdl: string) => prepareSupergraph(sdl).sdl;
+    if (!options.watch) return { supergraphSdl: forApollo(current) };
     const onChange = (now: Stats, before: Stats) => {
       if (now.mtimeMs === before.mtimeMs && now.size === before.size) return;
       let next: string;
@@ -105,7 +122,7 @@ function supergraphFromFile(options: SupergraphWatchOptions): SupergraphSdlHook 
       }
       if (next === current) return;
       try {
-        update(next);
+        update(forApollo(next));
       } catch (err) {
         metrics.supergraphLoads.inc({ outcome: 'rejected' });
         logger.error({ err, path }, 'supergraph refused; keeping the current supergraph');
@@ -117,7 +134,7 @@ function supergraphFromFile(options: SupergraphWatchOptions): SupergraphSdlHook 
       logger.info({ path }, 'supergraph reloaded');
     };
     watchFile(path, { interval: options.pollMs, persistent: false }, onChange);
-    return { supergraphSdl: current, cleanup: async () => unwatchFile(path, onChange) };
+    return { supergraphSdl: forApollo(current), cleanup: async () => unwatchFile(path, onChange) };
   };
 }
 
@@ -134,7 +151,9 @@ export function createGatewayServer(config: GatewayConfig, deps: GatewayDeps): G
   const httpServer = createServer(app);
   const dispatcher = new Agent({ connections: config.subgraphConnections, keepAliveTimeout: 30_000 });
   const redis = createRedisProbe({ url: config.redisUrl, logger });
+  const authenticator = createAuthenticator(config.auth);
   let subgraphs: SubgraphEndpoint[] = [];
+  const callers = new WeakMap<express.Request, Caller>();
   let ready = false;
 
   // Apollo's gateway reports usage to Apollo hourly unless this is set (it reads it in its
@@ -156,6 +175,7 @@ export function createGatewayServer(config: GatewayConfig, deps: GatewayDeps): G
         name,
         url: config.subgraphUrls[name.toLowerCase()] ?? url!,
         timeoutMs: config.subgraphTimeoutMs,
+        callerSecret: config.callerSecret,
         dispatcher,
         logger,
         metrics,
@@ -163,10 +183,17 @@ export function createGatewayServer(config: GatewayConfig, deps: GatewayDeps): G
     logger,
   });
   const apollo = new ApolloServer<GatewayContext>({
-    gateway,
+    // Field rules and the partner contract apply to every operation before it is planned.
+    gateway: secureGateway(gateway, { logger }),
     formatError: createFormatError(logger),
     includeStacktraceInErrorResponses: false,
     introspection: config.introspection,
+    // "Did you mean …?" hints map the schema for whoever probes it: only where configured.
+    hideSchemaDetailsFromClientErrors: !config.fieldSuggestions,
+    csrfPrevention: true,
+    // The only persisted operations are the partner safelist, resolved before Apollo: a store of
+    // automatically persisted queries would run stored text that the per-request limits never see.
+    persistedQueries: false,
     logger,
     // Signals are handled once, by the entry point, which calls `stop` and then exits.
     stopOnTerminationSignals: false,
@@ -179,6 +206,18 @@ export function createGatewayServer(config: GatewayConfig, deps: GatewayDeps): G
     ],
   });
 
+  // Limits before work on `/graphql` (see start): the partner's rate, the body size, the partner
+  // safelist, then the operation's tokens, depth, aliases and cost.
+  const callerOf = (req: express.Request) => callers.get(req);
+  const partnerRate = createPartnerRateLimit({
+    ...config.partnerRateLimit,
+    redisUrl: config.redisUrl,
+    callerOf,
+    logger,
+  });
+  const safelist = createSafelist({ dir: config.partnerOperationsDir, callerOf, gateway, logger });
+  const limits = createRequestLimits({ limits: config.limits, bodyLimit: config.bodyLimit, gateway });
+
   app.use(requestIdMiddleware({ logger }));
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -190,6 +229,8 @@ export function createGatewayServer(config: GatewayConfig, deps: GatewayDeps): G
       redis: redis.check,
       dispatcher,
       timeoutMs: config.readyTimeoutMs,
+      // The probe asks only `__typename`; it signs as a read-only caller without any scope.
+      headers: () => ({ [CALLER_HEADER]: signCaller(READINESS_CALLER, config.callerSecret) }),
     });
     res.status(ok ? 200 : 503).json({ status: ready ? status : 'loading', checks });
   });
@@ -214,11 +255,12 @@ export function createGatewayServer(config: GatewayConfig, deps: GatewayDeps): G
     query: string,
     variables: Record<string, unknown>,
     operationName: string | undefined,
-    caller: unknown,
+    context: unknown,
   ): Promise<ExecutionResult> => {
+    const { caller } = context as { caller: Caller };
     const response = await apollo.executeOperation(
       { query, variables, ...(operationName ? { operationName } : {}) },
-      { contextValue: { requestId: randomUUID(), ...(caller as object) } },
+      { contextValue: { requestId: randomUUID(), caller } },
     );
     if (response.body.kind !== 'single')
       throw new Error('incremental delivery is not supported over subscriptions');
@@ -230,6 +272,17 @@ export function createGatewayServer(config: GatewayConfig, deps: GatewayDeps): G
         events: deps.events,
         schema: () => served,
         execute,
+        // A socket authenticates once, with `{ "authorization": "Bearer …" }` as its connection
+        // parameters (browsers cannot set headers on a WebSocket) or the upgrade request's header.
+        context: async (request, params) => {
+          // GraphiQL sends its Headers pane as the parameters, keeping the key's capitals.
+          const param = params?.authorization ?? params?.Authorization;
+          const header = typeof param === 'string' ? param : request.headers.authorization;
+          const caller = await authenticator.authenticate(header);
+          assertSocketAllowed(caller);
+          return { scope: accessScopeKey(caller), caller };
+        },
+        limit: (payload) => limits.limiter.check(payload),
         logger,
         onLag: (ms) => metrics.eventStreamLagMs.set(ms),
         onSubscriberCount: (n) => metrics.activeSubscriptions.set(n),
@@ -257,8 +310,31 @@ export function createGatewayServer(config: GatewayConfig, deps: GatewayDeps): G
       }
       app.use(
         '/graphql',
-        express.json({ limit: config.bodyLimit }),
-        expressMiddleware(apollo, { context: async ({ req }) => ({ requestId: requestIdOf(req) }) }),
+        // Who is calling is settled before anything else reads the request: an anonymous or
+        // badly signed request costs one signature check and is answered 401.
+        async (req, res, next) => {
+          try {
+            callers.set(req, await authenticator.authenticate(req.header('authorization')));
+            next();
+          } catch (err) {
+            if (!(err instanceof AppError)) return next(err);
+            res
+              .status(401)
+              .set('www-authenticate', 'Bearer')
+              .json({
+                errors: [
+                  { message: err.message, extensions: { code: err.code, requestId: requestIdOf(req) } },
+                ],
+              });
+          }
+        },
+        partnerRate.middleware,
+        limits.body,
+        safelist.middleware,
+        limits.operation,
+        expressMiddleware(apollo, {
+          context: async ({ req }) => ({ requestId: requestIdOf(req), caller: callers.get(req)! }),
+        }),
       );
       ready = true;
       logger.info({ supergraph: config.supergraphPath, playground: config.playground }, 'gateway ready');
@@ -272,7 +348,7 @@ export function createGatewayServer(config: GatewayConfig, deps: GatewayDeps): G
         logger.error({ err }, 'shutdown hook failed');
       }
       await apollo.stop();
-      await Promise.all([dispatcher.close(), redis.close()]);
+      await Promise.all([dispatcher.close(), redis.close(), partnerRate.close()]);
     },
   };
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Db, DbEngine } from '../common/db';
 import { createMemoryStream } from '../common/events';
 import type { EventStream } from '../common/events';
@@ -38,6 +39,10 @@ export interface RunningStack {
   events: EventStream;
   background: Record<SubgraphName, Background>;
   seeded: boolean;
+  /** The secret the subgraphs verify the forwarded caller with; the gateway must sign with it. */
+  callerSecret: string;
+  /** A key `POST /ingest/readings` accepts. */
+  ingestKey: string;
   stop(): Promise<void>;
 }
 
@@ -46,7 +51,14 @@ export interface RunningStack {
  * since PGlite is in-process): migrate each schema, seed on first run, listen on free ports.
  */
 export async function startStack(options: StackOptions): Promise<RunningStack> {
-  const env = options.env ?? {};
+  // The embedded system makes its own secrets unless given: nothing guessable guards it.
+  const callerSecret = options.env?.CALLER_SECRET ?? randomBytes(32).toString('base64url');
+  const ingestKey = options.env?.INGEST_KEYS?.split(',')[0]?.trim() || randomBytes(24).toString('base64url');
+  const env = {
+    ...options.env,
+    CALLER_SECRET: callerSecret,
+    INGEST_KEYS: options.env?.INGEST_KEYS || ingestKey,
+  };
   const events = options.events ?? createMemoryStream();
   const host = options.host ?? '127.0.0.1';
   const db = {} as Record<SubgraphName, Db>;
@@ -89,6 +101,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     events,
     background,
     seeded,
+    callerSecret,
+    ingestKey,
     async stop() {
       await Promise.all(SUBGRAPHS.map(({ name }) => background[name].stop()));
       await Promise.all(SUBGRAPHS.map(({ name }) => servers[name].stop()));

@@ -7,9 +7,14 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { expressMiddleware } from '@as-integrations/express5';
+import { auditPlugin } from '../audit/plugin';
+import type { AuditTarget } from '../audit/plugin';
 import express from 'express';
 import type { Express, Request } from 'express';
 import type { DocumentNode } from 'graphql';
+import { CALLER_HEADER, CallerSignatureError, verifyCaller } from '../auth/signedCaller';
+import type { Caller } from '../auth/caller';
+import { ErrorCode } from '../errors';
 import { createFormatError } from '../formatError';
 import type { Logger } from '../logger';
 import { createMetrics } from '../metrics';
@@ -25,8 +30,13 @@ export interface SubgraphServerOptions<TContext extends object> {
   name: string;
   typeDefs: DocumentNode;
   resolvers: GraphQLResolverMap<TContext>;
-  /** Builds one request's context; must create fresh DataLoaders each time (no cross-request cache). */
-  context: (req: Request) => Promise<TContext> | TContext;
+  /**
+   * Builds one request's context for the verified caller; must create fresh DataLoaders each
+   * time (no cross-request cache).
+   */
+  context: (req: Request, caller: Caller) => Promise<TContext> | TContext;
+  /** Secret the gateway signs the forwarded caller with; a request without a valid, fresh signature is refused. */
+  callerSecret: string;
   logger: Logger;
   /** Largest accepted request body. @default '1mb' */
   bodyLimit?: string;
@@ -38,6 +48,12 @@ export interface SubgraphServerOptions<TContext extends object> {
   readinessChecks?: Record<string, ReadinessCheck>;
   /** Deadline for each readiness check. @default 2000 */
   readinessTimeoutMs?: number;
+  /**
+   * Records every mutation root field in this schema's hash-chained audit log (common/audit),
+   * right after the mutation's own transaction; the context must carry the verified `caller`.
+   * @default no audit log
+   */
+  audit?: AuditTarget;
 }
 
 export interface SubgraphServer {
@@ -106,6 +122,7 @@ export async function createSubgraphServer<TContext extends object>(
       ApolloServerPluginInlineTraceDisabled(),
       operationMetricsPlugin<TContext>({ metrics }),
       errorLogPlugin(logger) as ApolloServerPlugin<TContext>,
+      ...(options.audit ? [auditPlugin<TContext>({ ...options.audit, logger, metrics })] : []),
     ],
   });
   await apollo.start();
@@ -124,10 +141,25 @@ export async function createSubgraphServer<TContext extends object>(
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   options.routes?.(app);
+  const callers = new WeakMap<Request, Caller>();
   app.use(
     '/graphql',
+    // Only the gateway may call a subgraph: it signs the caller it authenticated. Anything else,
+    // including a caller replayed after the signature's short lifetime, gets nothing.
+    (req, res, next) => {
+      try {
+        callers.set(req, verifyCaller(req.header(CALLER_HEADER), options.callerSecret));
+        next();
+      } catch (err) {
+        if (!(err instanceof CallerSignatureError)) return next(err);
+        logger.warn({ reason: err.message, ip: req.ip }, 'request without a valid caller signature refused');
+        res
+          .status(401)
+          .json({ errors: [{ message: err.message, extensions: { code: ErrorCode.UNAUTHENTICATED } }] });
+      }
+    },
     express.json({ limit: options.bodyLimit ?? '1mb' }),
-    expressMiddleware(apollo, { context: async ({ req }) => options.context(req) }),
+    expressMiddleware(apollo, { context: async ({ req }) => options.context(req, callers.get(req)!) }),
   );
 
   return {

@@ -1,6 +1,8 @@
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { Agent } from 'undici';
 import { fetch as undiciFetch } from 'undici';
+import { CALLER_HEADER, signCaller } from '../../common/auth';
+import type { Caller } from '../../common/auth';
 import { AppError, ErrorCode, PUBLIC_ERROR_CODES } from '../../common/errors';
 import { REQUEST_ID_HEADER } from '../../common/http/requestId';
 import type { Logger } from '../../common/logger';
@@ -12,6 +14,8 @@ export interface SubgraphDataSourceOptions {
   url: string;
   /** Abort the subgraph request after this many milliseconds. */
   timeoutMs: number;
+  /** Signs the caller forwarded to the subgraph (shared with every subgraph). */
+  callerSecret: string;
   /** Shared keep-alive connection pool. */
   dispatcher: Agent;
   logger: Logger;
@@ -22,6 +26,7 @@ export interface SubgraphDataSourceOptions {
 /** The part of the gateway's context the datasource reads. */
 interface RequestContext {
   requestId?: string;
+  caller?: Caller;
 }
 
 type Fetcher = NonNullable<NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher']>;
@@ -60,12 +65,18 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> 
     this.options = options;
   }
 
-  /** Sends the gateway request's id along, so the subgraph's log lines carry it too. */
+  /**
+   * Forwards the caller, signed, so the subgraph can apply its row rules (it refuses requests
+   * without it), and the gateway request's id, so the subgraph's log lines carry it too.
+   */
   override willSendRequest({
     request,
     context,
   }: Parameters<NonNullable<RemoteGraphQLDataSource<RequestContext>['willSendRequest']>>[0]): void {
     if (context.requestId) request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
+    // Apollo's own health and schema probes carry no caller; the subgraph refuses them, as it should.
+    if (context.caller)
+      request.http?.headers.set(CALLER_HEADER, signCaller(context.caller, this.options.callerSecret));
   }
 
   /**

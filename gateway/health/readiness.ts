@@ -15,6 +15,8 @@ export interface GatewayReadinessOptions {
   dispatcher: Dispatcher;
   /** Deadline of each check. */
   timeoutMs: number;
+  /** Headers of each probe (subgraphs answer only callers the gateway signs). @default none */
+  headers?: () => Record<string, string>;
 }
 
 export interface GatewayReadiness {
@@ -25,11 +27,11 @@ export interface GatewayReadiness {
 
 /** A subgraph is reachable when it answers `{ __typename }` (what any GraphQL server answers) with data. */
 const pingSubgraph =
-  (url: string, dispatcher: Dispatcher): ReadinessCheck =>
+  (url: string, dispatcher: Dispatcher, headers: Record<string, string>): ReadinessCheck =>
   async () => {
     const res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...headers },
       body: '{"query":"{ __typename }"}',
       dispatcher,
     });
@@ -42,7 +44,11 @@ export async function checkGatewayReadiness(options: GatewayReadinessOptions): P
   const schema = { ok: options.schemaLoaded() };
   const [subgraphs, redis] = await Promise.all([
     runChecks(
-      new Map(options.subgraphs().map((s) => [s.name, pingSubgraph(s.url, options.dispatcher)] as const)),
+      new Map(
+        options
+          .subgraphs()
+          .map((s) => [s.name, pingSubgraph(s.url, options.dispatcher, options.headers?.() ?? {})] as const),
+      ),
       options.timeoutMs,
     ),
     runCheck(options.redis, options.timeoutMs),

@@ -30,11 +30,23 @@ export interface SubscriptionServerOptions {
     operationName: string | undefined,
     context: unknown,
   ) => Promise<ExecutionResult>;
-  /** The caller's context for a socket; its `scope` separates subscription groups of different rights. */
+  /**
+   * The caller's context for a socket; its `scope` separates subscription groups of different
+   * rights. Throwing a GraphQLError refuses the operation with that error.
+   */
   context?: (
     request: Extra['request'],
     connectionParams: Record<string, unknown> | undefined,
-  ) => Promise<{ scope: string }>;
+  ) => Promise<{ scope: string } & Record<string, unknown>>;
+  /**
+   * The HTTP path's limits before work (tokens, depth, aliases, cost), applied to every operation
+   * a socket sends before it is parsed for execution; a returned error refuses it. @default none
+   */
+  limit?: (payload: {
+    query: string;
+    variables?: unknown;
+    operationName?: unknown;
+  }) => GraphQLError | undefined;
   logger: Logger;
   /** Events a subscriber may have queued before it is disconnected. @default 1000 */
   maxQueue?: number;
@@ -50,7 +62,7 @@ export interface SubscriptionServer {
 }
 
 interface OperationContext {
-  caller: { scope: string };
+  caller: { scope: string } & Record<string, unknown>;
   plan?: SubscriptionPlan;
   socket: Extra['socket'];
 }
@@ -85,6 +97,8 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
               extensions: { code: 'UNAVAILABLE' },
             }),
           ];
+        const refused = options.limit?.(payload);
+        if (refused) return [refused];
         let document;
         try {
           document = parse(payload.query);
@@ -114,9 +128,16 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
           return coerced.errors.map(
             (e) => new GraphQLError(e.message, { extensions: { code: 'BAD_USER_INPUT' } }),
           );
-        const caller = options.context
-          ? await options.context(ctx.extra.request, ctx.connectionParams)
-          : { scope: '' };
+        let caller: { scope: string };
+        try {
+          caller = options.context
+            ? await options.context(ctx.extra.request, ctx.connectionParams)
+            : { scope: '' };
+        } catch (err) {
+          // A refused caller (UNAUTHENTICATED) gets the reason as this operation's error.
+          if (err instanceof GraphQLError) return [err];
+          throw err;
+        }
         const contextValue: OperationContext = { caller, socket: ctx.extra.socket };
         if (operation.operation === 'subscription') {
           try {

@@ -37,6 +37,20 @@ const schema = z
     TEMPERATURE_HYSTERESIS_C: nonNegative(3),
     /** Unit heat detectors must report in. @default °C */
     TEMPERATURE_UNIT: unit('°C'),
+    /**
+     * Comma-separated API keys IoT gateways present as `Authorization: Bearer <key>` on
+     * `POST /ingest/readings` (each at least 24 characters). Unset, that endpoint refuses everything.
+     */
+    INGEST_KEYS: z
+      .string()
+      .default('')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((k) => k.trim())
+          .filter(Boolean),
+      )
+      .refine((keys) => keys.every((k) => k.length >= 24), 'each key needs at least 24 characters'),
   })
   .superRefine((c, ctx) => {
     const problem = (path: string, message: string) =>
@@ -55,6 +69,8 @@ const schema = z
 export interface EmergencyConfig extends SubgraphConfig {
   /** Alarm settings, hysteresis and expected unit per device kind. */
   readonly thresholds: Thresholds;
+  /** Keys accepted on the ingestion endpoint. */
+  readonly ingestKeys: readonly string[];
 }
 
 /** The emergency subgraph's settings: the common ones plus the detectors' alarm thresholds. */
@@ -66,6 +82,7 @@ export function loadEmergencyConfig(
   const raw = parseConfig(schema, env);
   return Object.freeze({
     ...base,
+    ingestKeys: Object.freeze(raw.INGEST_KEYS),
     thresholds: Object.freeze({
       GAS: Object.freeze({
         levels: [raw.GAS_LEVEL1_LEL, raw.GAS_LEVEL2_LEL],

@@ -1,9 +1,11 @@
 /**
  * `POST /ingest/readings` for IoT gateways: the same batch as `Mutation.ingestReadings`, as plain
  * JSON, answered by the same service. 200 with the result (each reading's alarm as `alarmId`);
+ * 401 without a key of `INGEST_KEYS` as `Authorization: Bearer <key>`;
  * 400 `{ error }` when the body is not `{ "readings": [ … ] }` of at most 1000 objects; 413 over
  * the body limit. Problems with a single reading are reported in its result, never as a 400.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import express from 'express';
 import type { Express, NextFunction, Request, Response } from 'express';
 import type { Db } from '../../common/db';
@@ -42,10 +44,30 @@ export function parseReading(raw: unknown): IncomingReading {
   };
 }
 
-export function ingestRoutes(db: Db, thresholds: Thresholds, logger: Logger) {
+/** Whether `authorization` is `Bearer <one of keys>`, compared in constant time. */
+function keyAccepted(authorization: string | undefined, keys: readonly string[]): boolean {
+  const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+  if (!match) return false;
+  const given = createHash('sha256').update(match[1]!).digest();
+  // Every key is compared, so the time taken says nothing about which one nearly matched.
+  return keys
+    .map((k) => timingSafeEqual(given, createHash('sha256').update(k).digest()))
+    .reduce((a, b) => a || b, false);
+}
+
+export function ingestRoutes(db: Db, thresholds: Thresholds, logger: Logger, ingestKeys: readonly string[]) {
   return (app: Express): void => {
     app.post(
       INGEST_PATH,
+      // IoT gateways are machines, not people: they hold an API key, not a user's token.
+      (req: Request, res: Response, next: NextFunction) => {
+        if (keyAccepted(req.header('authorization'), ingestKeys)) return next();
+        logger.warn({ ip: req.ip }, 'reading batch without a valid ingestion key refused');
+        res
+          .status(401)
+          .set('www-authenticate', 'Bearer')
+          .json({ error: 'a valid ingestion key is required (Authorization: Bearer <key>)' });
+      },
       express.json({ limit: INGEST_BODY_LIMIT }),
       async (req: Request, res: Response) => {
         const body: unknown = req.body;

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Db, Queryable } from '../../common/db';
+import { AppError, ErrorCode } from '../../common/errors';
 import { appendOutbox } from '../../common/events/outbox';
 import type { OutboxEvent } from '../../common/events/outbox';
 import { isUuid } from '../../common/loaders';
@@ -20,6 +21,8 @@ import type {
 } from './domain/thresholds';
 import { alarmEvent } from './events';
 import type { AlarmSnapshot } from './events';
+import { EVERYWHERE, describeArea } from './store/area';
+import type { EmergencyArea } from './store/area';
 import { insertReadings, lockDevices, readingKey, updateDevices, writeAlarms } from './store/ingestion';
 import type { AlarmChange, DeviceUpdate, LockedDevice, NewAlarm, TrailEntry } from './store/ingestion';
 import type { AlarmSeverity } from './store/rows';
@@ -75,10 +78,15 @@ interface Effect {
 
 const fmt = (value: number, unit: string) => `${value}${unit}`;
 
+/**
+ * `area` is what the sender may report for: a batch naming a device outside it is refused whole
+ * (FORBIDDEN) before anything is written. The IoT endpoint's API key speaks for every device.
+ */
 export async function ingestReadings(
   db: Db,
   thresholds: Thresholds,
   readings: readonly IncomingReading[],
+  area: EmergencyArea = EVERYWHERE,
 ): Promise<IngestOutcome> {
   const results: ReadingOutcome[] = readings.map((r, index) => ({
     index,
@@ -104,7 +112,16 @@ export async function ingestReadings(
   let raised = 0;
   if (ids.size) {
     raised = await db.transaction(async (tx) => {
-      const devices = await lockDevices(tx, [...ids]);
+      const devices = await lockDevices(tx, [...ids], area);
+      const outside = devices.filter((d) => !d.inArea);
+      if (outside.length) {
+        const named = outside.slice(0, 5).map((d) => d.serial);
+        if (outside.length > named.length) named.push(`${outside.length - named.length} more`);
+        throw new AppError(
+          ErrorCode.FORBIDDEN,
+          `ingestReadings refused: device ${named.join(', ')} lies outside the caller's area (${describeArea(area)}); nothing of the batch was stored`,
+        );
+      }
       const byId = new Map(devices.map((d) => [d.id, d]));
       const now = devices[0]?.now ?? new Date();
 

@@ -17,6 +17,8 @@ export const createEmergencyServer: SubgraphFactory<EmergencyConfig> = async (co
     typeDefs,
     resolvers,
     logger,
-    context: () => createEmergencyContext(db, config.thresholds),
-    routes: ingestRoutes(db, config.thresholds, logger),
+    callerSecret: config.callerSecret,
+    audit: { db, schema: 'emergency' },
+    context: (_req, caller) => createEmergencyContext(db, config.thresholds, caller),
+    routes: ingestRoutes(db, config.thresholds, logger, config.ingestKeys),
   });

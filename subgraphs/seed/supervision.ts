@@ -4,9 +4,9 @@ import { addServiceAgencies } from './agencies';
 import { CREDIT_CODE_ALPHABET, creditCodeCheckChar } from '../supervision/domain/creditCode';
 import { DAY, HOUR, MINUTE, daysAgo, iso } from './context';
 import type { Context } from './context';
-import { INSPECTION_FINDINGS_BAD, INSPECTION_FINDINGS_OK, personName } from './names';
+import { INSPECTION_FINDINGS_BAD, INSPECTION_FINDINGS_OK, personName, phoneNumber } from './names';
 import { districtByCode } from './places';
-import type { Random } from './random';
+import { Random } from './random';
 import { HAZARD_DESCRIPTIONS, RISK_TEMPLATES } from './templates';
 import type { Category } from './templates';
 import type {
@@ -84,10 +84,47 @@ export function creditCode(ctx: Context, districtCode: string, rng: Random = ctx
   }
 }
 
+/** Weights of the first 17 characters of a resident ID number (GB 11643-1999). */
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+
+/** The check character of a resident ID number's first 17 digits (ISO 7064 MOD 11-2). */
+export function idNumberCheckChar(first17: string): string {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * ID_WEIGHTS[i]!;
+  return '10X98765432'[sum % 11]!;
+}
+
+/** Where people working in Qingdao were registered at birth, besides Qingdao itself. */
+const BIRTH_REGIONS = ['370102', '370202', '370211', '370602', '370702', '370883', '371002', '371302'];
+const BIRTH_FROM = Date.UTC(1965, 0, 1);
+const BIRTH_TO = Date.UTC(2000, 11, 31);
+
+/**
+ * The enterprise's safety manager, drawn from a generator of its own seeded by the enterprise's
+ * id: the rest of the data set draws exactly what it drew before contacts existed.
+ */
+function safetyManager(
+  id: string,
+  districtCode: string,
+): Pick<EnterpriseSeed, 'safety_manager_name' | 'safety_manager_phone' | 'safety_manager_id_number'> {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
+  const rng = new Random(hash);
+  const region = rng.chance(0.6) ? districtCode : rng.pick(BIRTH_REGIONS);
+  const birth = new Date(BIRTH_FROM + rng.int(0, Math.floor((BIRTH_TO - BIRTH_FROM) / DAY)) * DAY);
+  const first17 = `${region}${birth.toISOString().slice(0, 10).replaceAll('-', '')}${String(rng.int(1, 999)).padStart(3, '0')}`;
+  return {
+    safety_manager_name: personName(rng),
+    safety_manager_phone: phoneNumber(rng),
+    safety_manager_id_number: first17 + idNumberCheckChar(first17),
+  };
+}
+
 export function addEnterprise(ctx: Context, spec: EnterpriseSpec): EnterpriseSeed {
   const years = spec.tier === 'HIGH_RISK' ? [3, 25] : spec.tier === 'ABOVE_SCALE' ? [2, 20] : [0.5, 12];
+  const id = ctx.rng.uuid();
   const e: EnterpriseSeed = {
-    id: ctx.rng.uuid(),
+    id,
     credit_code: creditCode(ctx, spec.districtCode),
     name: spec.name,
     category: spec.category,
@@ -98,6 +135,7 @@ export function addEnterprise(ctx: Context, spec: EnterpriseSpec): EnterpriseSee
     lon: Math.round(spec.lon * 1e6) / 1e6,
     risk_level: null,
     registered_at: iso(daysAgo(ctx, years[0]! * 365, years[1]! * 365)),
+    ...safetyManager(id, spec.districtCode),
   };
   ctx.ds.supervision.enterprise.push(e);
   return e;

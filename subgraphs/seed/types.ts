@@ -25,6 +25,10 @@ export interface EnterpriseSeed {
   lon: number | null;
   risk_level: RiskLevel | null;
   registered_at: string;
+  /** The designated safety manager (personal data): name, mobile number, resident ID number. */
+  safety_manager_name: string | null;
+  safety_manager_phone: string | null;
+  safety_manager_id_number: string | null;
 }
 
 export interface RiskPointSeed {

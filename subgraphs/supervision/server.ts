@@ -12,5 +12,7 @@ export const createSupervisionServer: SubgraphFactory<SupervisionConfig> = (conf
     typeDefs,
     resolvers,
     logger,
-    context: () => createSupervisionContext(db, config),
+    callerSecret: config.callerSecret,
+    audit: { db, schema: 'supervision' },
+    context: (_req, caller) => createSupervisionContext(db, config, caller),
   });

@@ -17,7 +17,7 @@ let context: BrowserContext;
 let profile: string;
 
 beforeAll(async () => {
-  sys = await startTestSystem({ PLAYGROUND: 'true' });
+  sys = await startTestSystem({ PLAYGROUND: 'true', INTROSPECTION: 'true' });
   profile = mkdtempSync(join(tmpdir(), 'qsg-chromium-'));
   context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
@@ -44,6 +44,8 @@ const normalise = (text: string) => text.replace(/\u00a0/g, ' ');
 describe('the playground in a browser', () => {
   it('loads offline, shows the examples, and runs Enterprise 360', async () => {
     const page = await context.newPage();
+    // What a user pastes into the playground's Headers pane.
+    await page.setExtraHTTPHeaders({ authorization: `Bearer ${sys.adminToken}` });
     const requested: string[] = [];
     page.on('request', (req) => requested.push(req.url()));
 
@@ -91,7 +93,11 @@ describe('the playground in a browser', () => {
       const html = await fetch(off.gatewayUrl, { headers: { accept: 'text/html' } });
       expect(html.headers.get('content-type')).not.toMatch(/text\/html/);
       const get = await fetch(`${off.gatewayUrl}?query=${encodeURIComponent('{ __typename }')}`, {
-        headers: { 'apollo-require-preflight': 'true', accept: 'text/html, application/json' },
+        headers: {
+          'apollo-require-preflight': 'true',
+          accept: 'text/html, application/json',
+          authorization: `Bearer ${off.adminToken}`,
+        },
       });
       expect(await get.json()).toEqual({ data: { __typename: 'Query' } });
     } finally {

@@ -1,6 +1,8 @@
 import { createClient } from 'graphql-ws';
 import type { Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { Role } from '../../common/auth';
+import { testToken } from './auth';
 
 export interface Received {
   data?: Record<string, any> | null;
@@ -21,10 +23,25 @@ export interface TestSubscription {
   close(): Promise<void>;
 }
 
-export function subscribe(
+/**
+ * Subscribes over graphql-ws as the holder of `token` (a city administrator of the test gateway
+ * unless given; `null` sends none), authenticated by the connection parameters.
+ */
+export async function subscribe(
   url: string,
   query: string,
   variables: Record<string, unknown> = {},
+  token?: string | null,
+): Promise<TestSubscription> {
+  const bearer = token === undefined ? await testToken({ role: Role.CITY_ADMIN, sub: 'test-admin' }) : token;
+  return open(url, query, variables, bearer);
+}
+
+function open(
+  url: string,
+  query: string,
+  variables: Record<string, unknown>,
+  token: string | null,
 ): Promise<TestSubscription> {
   const received: Received[] = [];
   const waiters: (() => void)[] = [];
@@ -37,6 +54,7 @@ export function subscribe(
       webSocketImpl: WebSocket,
       retryAttempts: 0,
       lazy: false,
+      connectionParams: token ? { authorization: `Bearer ${token}` } : {},
       on: {
         connected: () => resolve(handle),
         closed: (event) => {
@@ -53,7 +71,13 @@ export function subscribe(
           received.push(msg as Received);
           waiters.splice(0).forEach((w) => w());
         },
-        error: () => undefined,
+        // An operation refused by the server (e.g. UNAUTHENTICATED) arrives as its errors.
+        error: (err) => {
+          if (Array.isArray(err)) {
+            received.push({ errors: err as Received['errors'] });
+            waiters.splice(0).forEach((w) => w());
+          }
+        },
         complete: () => undefined,
       },
     );

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createMemoryStream, createRedisStream } from '../../common/events';
 import type { EventStream } from '../../common/events';
+import { Role } from '../../common/auth';
+import { CITY_ADMIN, GATEWAY_TEST_ENV, SUBGRAPH_TEST_ENV, callerHeaders, testToken } from './auth';
 import { testEnv } from './env';
 import type { DbEngine } from '../../common/db';
 import { loadGatewayConfig } from '../../gateway/config';
@@ -26,12 +28,24 @@ export interface TestSystem {
   gatewayUrl: string;
   /** The gateway's origin, e.g. `http://127.0.0.1:40123` (for `/ready`, `/metrics`, the playground). */
   gatewayOrigin: string;
-  /** POSTs an operation to `url` (the gateway unless given) and returns the parsed body. */
+  /**
+   * POSTs an operation to `url` and returns the parsed body: to the gateway (unless `url` is
+   * given) with a city administrator's token, or to a subgraph with a city administrator's
+   * caller signed as the gateway signs it.
+   */
   gql<T = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
     url?: string,
   ): Promise<GraphQLResponse<T>>;
+  /** POSTs an operation to the gateway with `token` as the bearer token (none when null). */
+  gqlAs<T = Record<string, unknown>>(
+    token: string | null,
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<GraphQLResponse<T>>;
+  /** A city administrator's bearer token for this gateway. */
+  adminToken: string;
   stop(): Promise<void>;
 }
 
@@ -63,8 +77,20 @@ export async function startTestSystem(
     (testEnv.redisUrl
       ? createRedisStream({ url: testEnv.redisUrl, keyPrefix: `qsg:test:${randomBytes(4).toString('hex')}:` })
       : createMemoryStream());
-  const stack = await startStack({ engine, events, seed: false, logLevel: 'silent' });
-  const config = loadGatewayConfig({ PORT: '0', LOG_LEVEL: 'silent', PLAYGROUND: 'false', ...gatewayEnv });
+  const stack = await startStack({
+    engine,
+    events,
+    env: { ...SUBGRAPH_TEST_ENV },
+    seed: false,
+    logLevel: 'silent',
+  });
+  const config = loadGatewayConfig({
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    PLAYGROUND: 'false',
+    ...GATEWAY_TEST_ENV,
+    ...gatewayEnv,
+  });
   const gateway = createGatewayServer(
     { ...config, subgraphUrls: stack.urls },
     {
@@ -78,19 +104,34 @@ export async function startTestSystem(
   const gatewayUrl = await gateway.listen(0);
   await gateway.start();
 
+  const adminToken = await testToken({ role: Role.CITY_ADMIN, sub: 'test-admin' });
+  const post = async <T>(
+    url: string,
+    headers: Record<string, string>,
+    query: string,
+    variables?: unknown,
+  ) => {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await res.json()) as GraphQLResponse<T>;
+  };
   return {
     engine,
     stack,
     gateway,
     gatewayUrl,
     gatewayOrigin: new URL(gatewayUrl).origin,
+    adminToken,
     async gql<T>(query: string, variables?: Record<string, unknown>, url = gatewayUrl) {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query, variables }),
-      });
-      return (await res.json()) as GraphQLResponse<T>;
+      const headers =
+        url === gatewayUrl ? { authorization: `Bearer ${adminToken}` } : callerHeaders(CITY_ADMIN);
+      return post<T>(url, headers, query, variables);
+    },
+    async gqlAs<T>(token: string | null, query: string, variables?: Record<string, unknown>) {
+      return post<T>(gatewayUrl, token ? { authorization: `Bearer ${token}` } : {}, query, variables);
     },
     async stop() {
       await gateway.stop();

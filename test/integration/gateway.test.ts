@@ -11,6 +11,8 @@ import { createLogger } from '../../common/logger';
 import { loadGatewayConfig } from '../../gateway/config';
 import { createGatewayServer } from '../../gateway/server';
 import type { GatewayServer } from '../../gateway/server';
+import { Role } from '../../common/auth';
+import { GATEWAY_TEST_ENV, testToken } from '../harness/auth';
 
 // The gateway knows nothing of Qingdao: here it serves a supergraph of two toy subgraphs, one of
 // which answers too slowly, to show readiness, timeouts and partial data on any supergraph.
@@ -61,17 +63,20 @@ afterAll(async () => {
   await Promise.all(servers.map((s) => s.stop()));
 });
 
-const post = (url: string, query: string) =>
+const post = async (url: string, query: string) =>
   fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${await testToken({ role: Role.CITY_ADMIN })}`,
+    },
     body: JSON.stringify({ query }),
   }).then((r) => r.json() as Promise<any>);
 
 describe('the generic gateway', () => {
   it('serves any supergraph file, is ready only once loaded, and times out a slow subgraph', async () => {
     const config = loadGatewayConfig(
-      { PORT: '0', LOG_LEVEL: 'silent', SUBGRAPH_TIMEOUT_MS: '300' },
+      { PORT: '0', LOG_LEVEL: 'silent', SUBGRAPH_TIMEOUT_MS: '300', ...GATEWAY_TEST_ENV },
       { supergraph: supergraphPath },
     );
     gateway = createGatewayServer(config, { logger: createLogger('gateway', 'silent') });

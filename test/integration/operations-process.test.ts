@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { CALLER_HEADER } from '../../common/auth';
+import { GATEWAY_TEST_ENV } from '../harness/auth';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
@@ -37,7 +39,10 @@ function holdingProxy(target: string) {
       const forward = async () => {
         const upstream = await fetch(target, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: {
+            'content-type': 'application/json',
+            [CALLER_HEADER]: String(req.headers[CALLER_HEADER]),
+          },
           body: Buffer.concat(chunks),
         });
         res.writeHead(upstream.status, { 'content-type': 'application/json' }).end(await upstream.text());
@@ -72,6 +77,7 @@ async function spawnGateway(env: Record<string, string>): Promise<GatewayProcess
       LOG_LEVEL: 'info',
       PLAYGROUND: 'false',
       SUPERGRAPH_WATCH: 'false',
+      ...GATEWAY_TEST_ENV,
       ...env,
     },
   });
@@ -98,7 +104,11 @@ async function spawnGateway(env: Record<string, string>): Promise<GatewayProcess
 }
 
 const post = (url: string, headers: Record<string, string> = {}) =>
-  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: QUERY });
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${sys.adminToken}`, ...headers },
+    body: QUERY,
+  });
 
 let sys: TestSystem;
 const servers: Server[] = [];
@@ -214,11 +224,11 @@ describe('the gateway process', () => {
       (async () => {
         const logger = createLogger('gateway', 'silent');
         const tracing = await startTracing(loadTracingConfig({}, 'gateway'), logger);
-        const config = loadGatewayConfig({ PORT: '0', PLAYGROUND: 'false', LOG_LEVEL: 'silent', SUBGRAPH_URL_SUPERVISION: ${JSON.stringify(sys.stack.urls.supervision)}, SUBGRAPH_URL_GRID: ${JSON.stringify(sys.stack.urls.grid)}, SUBGRAPH_URL_EMERGENCY: ${JSON.stringify(sys.stack.urls.emergency)} });
+        const config = loadGatewayConfig({ PORT: '0', PLAYGROUND: 'false', LOG_LEVEL: 'silent', ...${JSON.stringify(GATEWAY_TEST_ENV)}, SUBGRAPH_URL_SUPERVISION: ${JSON.stringify(sys.stack.urls.supervision)}, SUBGRAPH_URL_GRID: ${JSON.stringify(sys.stack.urls.grid)}, SUBGRAPH_URL_EMERGENCY: ${JSON.stringify(sys.stack.urls.emergency)} });
         const gw = createGatewayServer(config, { logger });
         const url = await gw.listen(0);
         await gw.start();
-        const r = await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: ${JSON.stringify(QUERY)} })).json();
+        const r = await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: ${JSON.stringify(`Bearer ${sys.adminToken}`)} }, body: ${JSON.stringify(QUERY)} })).json();
         await gw.stop();
         const loaded = Object.keys(require.cache).filter((k) => /@opentelemetry[\\\\/](sdk-node|sdk-trace-node|exporter-trace-|instrumentation)/.test(k));
         console.log(JSON.stringify({ enabled: tracing.enabled, loaded, data: r.data }));

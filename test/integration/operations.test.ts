@@ -24,7 +24,11 @@ const replaceSupergraph = (text: string) => {
 
 let sys: TestSystem;
 beforeAll(async () => {
-  sys = await startTestSystem({ SUPERGRAPH_PATH: supergraphPath, SUPERGRAPH_POLL_MS: '50' });
+  sys = await startTestSystem({
+    SUPERGRAPH_PATH: supergraphPath,
+    SUPERGRAPH_POLL_MS: '50',
+    INTROSPECTION: 'true',
+  });
 });
 afterAll(() => sys?.stop());
 
@@ -137,7 +141,11 @@ describe('/metrics', () => {
   it('echoes the request id in the header and in errors', async () => {
     const res = await fetch(sys.gatewayUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-request-id': 'ops-test-42' },
+      headers: {
+        'content-type': 'application/json',
+        'x-request-id': 'ops-test-42',
+        authorization: `Bearer ${sys.adminToken}`,
+      },
       body: JSON.stringify({ query: '{ enterprise(id: 1) { nope } }' }),
     });
     expect(res.headers.get('x-request-id')).toBe('ops-test-42');
@@ -148,7 +156,7 @@ describe('/metrics', () => {
     });
     const generated = await fetch(sys.gatewayUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${sys.adminToken}` },
       body: '{"query":"{ __typename }"}',
     });
     expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);

@@ -1,16 +1,18 @@
 import { ConfigError } from '../../../common/config';
 import { loadEmergencyConfig } from '../config';
 import { DEFAULT_THRESHOLDS } from '../domain/thresholds';
+import { SUBGRAPH_TEST_ENV } from '../../../test/harness/auth';
 
 describe('loadEmergencyConfig', () => {
   it('defaults to the GB/T 50493-2019 gas settings and the usual smoke and heat settings', () => {
-    const config = loadEmergencyConfig({}, 4003);
+    const config = loadEmergencyConfig({ ...SUBGRAPH_TEST_ENV }, 4003);
     expect(config).toMatchObject({ name: 'emergency', port: 4003 });
     expect(config.thresholds).toEqual(DEFAULT_THRESHOLDS);
   });
 
   it('reads every setting from the environment', () => {
     const { thresholds } = loadEmergencyConfig({
+      ...SUBGRAPH_TEST_ENV,
       GAS_LEVEL1_LEL: '20',
       GAS_LEVEL2_LEL: '40',
       GAS_HYSTERESIS_LEL: '4',
@@ -37,7 +39,7 @@ describe('loadEmergencyConfig', () => {
     [{ TEMPERATURE_HYSTERESIS_C: '-1' }, /TEMPERATURE_HYSTERESIS_C/],
     [{ SMOKE_HYSTERESIS_DB_M: 'x' }, /SMOKE_HYSTERESIS_DB_M/],
   ])('refuses %j', (env, message) => {
-    expect(() => loadEmergencyConfig(env)).toThrow(ConfigError);
-    expect(() => loadEmergencyConfig(env)).toThrow(message);
+    expect(() => loadEmergencyConfig({ ...SUBGRAPH_TEST_ENV, ...env })).toThrow(ConfigError);
+    expect(() => loadEmergencyConfig({ ...SUBGRAPH_TEST_ENV, ...env })).toThrow(message);
   });
 });

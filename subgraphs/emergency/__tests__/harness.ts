@@ -5,6 +5,8 @@ import { migrateSubgraph } from '../../database';
 import { loadEmergencyConfig } from '../config';
 import { createEmergencyServer } from '../server';
 import { FIXTURE } from './fixture';
+import { SUBGRAPH_TEST_ENV, callerHeaders } from '../../../test/harness/auth';
+import type { Caller } from '../../../common/auth';
 
 export interface GqlResponse {
   data?: Record<string, unknown> | null;
@@ -16,7 +18,8 @@ export interface EmergencyUnderTest {
   db: Db;
   /** Base URL of the server (no path), for its non-GraphQL routes. */
   baseUrl: string;
-  gql(query: string, variables?: Record<string, unknown>): Promise<GqlResponse>;
+  /** Runs an operation as `caller` (a city administrator unless given), signed as the gateway signs it. */
+  gql(query: string, variables?: Record<string, unknown>, caller?: Caller): Promise<GqlResponse>;
   /** The data of a request that must succeed. */
   data(query: string, variables?: Record<string, unknown>): Promise<Record<string, unknown>>;
   close(): Promise<void>;
@@ -28,16 +31,20 @@ export async function startEmergency(): Promise<EmergencyUnderTest> {
   const db = engine.handle();
   await migrateSubgraph('emergency', db);
   await db.exec(FIXTURE);
-  const server = await createEmergencyServer(loadEmergencyConfig({}), {
+  const server = await createEmergencyServer(loadEmergencyConfig({ ...SUBGRAPH_TEST_ENV }), {
     db,
     logger: createLogger('emergency', 'silent'),
   });
   const url = await server.listen(0);
 
-  const gql = async (query: string, variables: Record<string, unknown> = {}): Promise<GqlResponse> => {
+  const gql = async (
+    query: string,
+    variables: Record<string, unknown> = {},
+    caller?: Caller,
+  ): Promise<GqlResponse> => {
     const res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...callerHeaders(caller) },
       body: JSON.stringify({ query, variables }),
     });
     return (await res.json()) as GqlResponse;

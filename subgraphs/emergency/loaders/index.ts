@@ -2,6 +2,8 @@ import DataLoader from 'dataloader';
 import type { Queryable } from '../../../common/db';
 import { groupLoader, isUuid, uniqueLoader, uuidKeys } from '../../../common/loaders';
 import { alarmsByIds, alarmsForEnterprises, listAlarms, openAlarmsByGridIds } from '../store/alarms';
+import { EVERYWHERE } from '../store/area';
+import type { EmergencyArea } from '../store/area';
 import type { AlarmListFilter, EnterpriseAlarmQuery } from '../store/alarms';
 import { devicesByEnterpriseIds, devicesByIds } from '../store/devices';
 import { fireStationsByIds, listFireStations, nearestOnDutyStations } from '../store/fireStations';
@@ -24,16 +26,25 @@ export const enterpriseAlarmKey = (q: EnterpriseAlarmQuery): string =>
 /**
  * One request's loaders. Created fresh per request so nothing is cached across requests; each
  * batches every lookup made in one tick into one statement, which keeps a page of entities at a
- * constant number of statements whatever its size.
+ * constant number of statements whatever its size. Every device and alarm statement is filtered
+ * by the caller's `area`; fire stations are public.
  */
-export function createEmergencyLoaders(db: Queryable) {
+export function createEmergencyLoaders(db: Queryable, area: EmergencyArea) {
   return {
     alarmById: uniqueLoader<string, AlarmRow>(
-      uuidKeys((ids) => alarmsByIds(db, ids)),
+      uuidKeys((ids) => alarmsByIds(db, ids, area)),
       (r) => r.id,
     ),
     deviceById: uniqueLoader<string, DeviceRow>(
-      uuidKeys((ids) => devicesByIds(db, ids)),
+      uuidKeys((ids) => devicesByIds(db, ids, area)),
+      (r) => r.id,
+    ),
+    /**
+     * The device of an alarm the caller already sees, unfiltered: it is part of that alarm
+     * (`Alarm.device` is non-null), and a device moved since would otherwise fail the alarm.
+     */
+    alarmDevice: uniqueLoader<string, DeviceRow>(
+      uuidKeys((ids) => devicesByIds(db, ids, EVERYWHERE)),
       (r) => r.id,
     ),
     fireStationById: uniqueLoader<string, FireStationRow>(
@@ -41,7 +52,7 @@ export function createEmergencyLoaders(db: Queryable) {
       (r) => r.id,
     ),
     devicesByEnterprise: groupLoader<string, DeviceRow>(
-      uuidKeys((ids) => devicesByEnterpriseIds(db, ids)),
+      uuidKeys((ids) => devicesByEnterpriseIds(db, ids, area)),
       (r) => r.enterpriseId,
     ),
     /** Keyed by enterprise and status list; rows carry the key of the query they answer. */
@@ -49,19 +60,19 @@ export function createEmergencyLoaders(db: Queryable) {
       async (keys) => {
         const queries = keys.filter((k) => isUuid(k.enterpriseId));
         if (!queries.length) return [];
-        const rows = await alarmsForEnterprises(db, queries);
+        const rows = await alarmsForEnterprises(db, queries, area);
         return rows.map(({ query, ...alarm }) => ({ ...alarm, key: enterpriseAlarmKey(queries[query]!) }));
       },
       (r) => r.key,
       enterpriseAlarmKey,
     ),
     openAlarmsByGrid: groupLoader<string, AlarmRow>(
-      uuidKeys((ids) => openAlarmsByGridIds(db, ids)),
+      uuidKeys((ids) => openAlarmsByGridIds(db, ids, area)),
       (r) => r.gridId ?? '',
     ),
     /** Searches are not batchable into one statement; the loader dedupes identical ones in a request. */
     alarmSearch: new DataLoader<AlarmSearch, AlarmRow[], string>(
-      (searches) => Promise.all(searches.map((s) => listAlarms(db, s.filter, s.first))),
+      (searches) => Promise.all(searches.map((s) => listAlarms(db, s.filter, s.first, area))),
       { cacheKeyFn: (s) => JSON.stringify(s) },
     ),
     /** The on-duty stations nearest a point, for all of a request's alarms in one statement. */

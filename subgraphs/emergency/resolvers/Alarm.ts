@@ -14,7 +14,7 @@ export const Alarm = {
 
   location: geoPoint,
 
-  device: (a: AlarmRow, _: NoArgs, ctx: EmergencyContext) => ctx.loaders.deviceById.load(a.deviceId),
+  device: (a: AlarmRow, _: NoArgs, ctx: EmergencyContext) => ctx.loaders.alarmDevice.load(a.deviceId),
 
   // The enterprise and grid registers belong to the other platforms; this subgraph only holds ids.
   enterprise: (a: AlarmRow) => entityRef('Enterprise', a.enterpriseId),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Scope } from '../../../common/auth';
 import type { Queryable } from '../../../common/db';
 import { AppError, ErrorCode, notFound } from '../../../common/errors';
 import { appendOutbox } from '../../../common/events/outbox';
@@ -14,6 +15,7 @@ import { applyAlarmStep, insertAlarmEvent, lockAlarm } from '../store/alarms';
 import type { AlarmStep } from '../store/alarms';
 import { fireStationsByIds } from '../store/fireStations';
 import type { AlarmRow } from '../store/rows';
+import { outsideArea, requireWriter } from './access';
 
 // Ids are only checked to be strings here: a malformed id is NOT_FOUND, like an unknown one.
 const by = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
@@ -29,6 +31,8 @@ const resolveInput = z.object({
 });
 
 interface Step {
+  /** The mutation's name, for refusals. */
+  mutation: string;
   alarmId: string;
   action: AlarmAction;
   actor: string;
@@ -41,16 +45,19 @@ interface Step {
 
 /**
  * One lifecycle step, all or nothing: lock the alarm row (so two officers acting on one alarm
- * serialise and the second sees the first's status), check the step against the lifecycle,
- * update the row and append to the trail. Any refusal throws inside the transaction, so a
- * refused step writes nothing.
+ * serialise and the second sees the first's status), check that it lies in the caller's area and
+ * the step against the lifecycle, update the row and append to the trail. Any refusal throws
+ * inside the transaction before the first write, so a refused step writes nothing. Role and scope
+ * are checked by the resolvers, before the input is even validated.
  */
 async function runStep(ctx: EmergencyContext, step: Step): Promise<AlarmRow> {
   const { alarmId } = step;
   if (!isUuid(alarmId)) throw notFound('Alarm', alarmId);
   const row = await ctx.db.transaction(async (tx) => {
-    const from = await lockAlarm(tx, alarmId);
-    if (from === null) throw notFound('Alarm', alarmId);
+    const locked = await lockAlarm(tx, alarmId, ctx.area);
+    if (locked === null) throw notFound('Alarm', alarmId);
+    if (!locked.inArea) throw outsideArea(step.mutation, ctx.caller, ctx.area, `alarm ${alarmId}`);
+    const from = locked.status;
     const to = stepAlarm(from, step.action);
     const extra = step.prepare ? await step.prepare(tx) : {};
     const updated = await applyAlarmStep(tx, alarmId, {
@@ -102,13 +109,16 @@ const batch = z.array(z.unknown()).max(MAX_BATCH, `must hold at most ${MAX_BATCH
 export const Mutation = {
   /** GraphQL has already checked each reading's types; the rest is per reading, in the service. */
   ingestReadings: async (_: unknown, args: { readings: IncomingReading[] }, ctx: EmergencyContext) => {
+    requireWriter(ctx.caller, 'ingestReadings', Scope.EMERGENCY_WRITE);
     validate(batch, args.readings, 'readings');
-    return ingestReadings(ctx.db, ctx.thresholds, args.readings);
+    return ingestReadings(ctx.db, ctx.thresholds, args.readings, ctx.area);
   },
 
   acknowledgeAlarm: (_: unknown, args: { input: unknown }, ctx: EmergencyContext) => {
+    requireWriter(ctx.caller, 'acknowledgeAlarm', Scope.EMERGENCY_WRITE);
     const input = validate(actionInput, args.input);
     return runStep(ctx, {
+      mutation: 'acknowledgeAlarm',
       alarmId: input.alarmId,
       action: 'ACKNOWLEDGE',
       actor: input.by,
@@ -117,8 +127,10 @@ export const Mutation = {
   },
 
   dispatchAlarm: (_: unknown, args: { input: unknown }, ctx: EmergencyContext) => {
+    requireWriter(ctx.caller, 'dispatchAlarm', Scope.EMERGENCY_WRITE);
     const input = validate(dispatchInput, args.input);
     return runStep(ctx, {
+      mutation: 'dispatchAlarm',
       alarmId: input.alarmId,
       action: 'DISPATCH',
       actor: input.by,
@@ -128,8 +140,10 @@ export const Mutation = {
   },
 
   reportOnSite: (_: unknown, args: { input: unknown }, ctx: EmergencyContext) => {
+    requireWriter(ctx.caller, 'reportOnSite', Scope.EMERGENCY_WRITE);
     const input = validate(actionInput, args.input);
     return runStep(ctx, {
+      mutation: 'reportOnSite',
       alarmId: input.alarmId,
       action: 'REPORT_ON_SITE',
       actor: input.by,
@@ -138,8 +152,10 @@ export const Mutation = {
   },
 
   resolveAlarm: (_: unknown, args: { input: unknown }, ctx: EmergencyContext) => {
+    requireWriter(ctx.caller, 'resolveAlarm', Scope.EMERGENCY_WRITE);
     const input = validate(resolveInput, args.input);
     return runStep(ctx, {
+      mutation: 'resolveAlarm',
       alarmId: input.alarmId,
       action: closingAction(input.outcome),
       actor: input.by,

@@ -1,4 +1,5 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { auditQueries } from '../../../common/audit';
 import { DateTimeScalar } from '../../../common/scalars';
 import type { EmergencyContext } from '../context';
 import { Alarm } from './Alarm';
@@ -12,7 +13,7 @@ import { ReadingResult } from './ReadingResult';
 
 export const resolvers = {
   DateTime: DateTimeScalar,
-  Query,
+  Query: { ...Query, ...auditQueries('emergency') },
   Mutation,
   Alarm,
   Device,

@@ -1,5 +1,7 @@
 import type { Queryable } from '../../../common/db';
 import type { AlarmStepTarget } from '../domain/alarmLifecycle';
+import { rowVisible } from './area';
+import type { EmergencyArea, Params } from './area';
 import type { AlarmEventRow, AlarmRow, AlarmSeverity, AlarmStatus } from './rows';
 
 const COLUMNS = `id, device_id AS "deviceId", enterprise_id AS "enterpriseId", grid_id AS "gridId", kind, severity,
@@ -11,8 +13,12 @@ const COLUMNS = `id, device_id AS "deviceId", enterprise_id AS "enterpriseId", g
 /** Newest first; the id breaks ties so the order is total and stable between calls. */
 const NEWEST_FIRST = 'ORDER BY raised_at DESC, id DESC';
 
-export function alarmsByIds(db: Queryable, ids: readonly string[]): Promise<AlarmRow[]> {
-  return db.query<AlarmRow>(`SELECT ${COLUMNS} FROM emergency.alarm WHERE id = ANY($1::uuid[])`, [ids]);
+export function alarmsByIds(db: Queryable, ids: readonly string[], area: EmergencyArea): Promise<AlarmRow[]> {
+  const params: Params = [ids];
+  return db.query<AlarmRow>(
+    `SELECT ${COLUMNS} FROM emergency.alarm a WHERE a.id = ANY($1::uuid[]) AND ${rowVisible(area, 'a', params)}`,
+    params,
+  );
 }
 
 /** One enterprise's alarms, optionally narrowed to some statuses (null: all of them). */
@@ -30,26 +36,38 @@ export interface EnterpriseAlarmQuery {
 export function alarmsForEnterprises(
   db: Queryable,
   queries: readonly EnterpriseAlarmQuery[],
+  area: EmergencyArea,
 ): Promise<(AlarmRow & { query: number })[]> {
+  const params: Params = [
+    queries.map((q) => q.enterpriseId),
+    queries.map((q) => (q.statuses ? q.statuses.join(',') : null)),
+  ];
   return db.query<AlarmRow & { query: number }>(
     `SELECT q.n - 1 AS query, a.*
      FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS q(enterprise_id, statuses, n)
      CROSS JOIN LATERAL (
-       SELECT ${COLUMNS} FROM emergency.alarm
-       WHERE enterprise_id = q.enterprise_id
-         AND (q.statuses IS NULL OR status = ANY(string_to_array(q.statuses, ',')))
+       SELECT ${COLUMNS} FROM emergency.alarm x
+       WHERE x.enterprise_id = q.enterprise_id
+         AND (q.statuses IS NULL OR x.status = ANY(string_to_array(q.statuses, ',')))
+         AND ${rowVisible(area, 'x', params)}
      ) a
      ORDER BY a."raisedAt" DESC, a.id DESC`,
-    [queries.map((q) => q.enterpriseId), queries.map((q) => (q.statuses ? q.statuses.join(',') : null))],
+    params,
   );
 }
 
 /** Open alarms of several grids, newest first; the predicate matches the partial index alarm_open_grid_idx. */
-export function openAlarmsByGridIds(db: Queryable, gridIds: readonly string[]): Promise<AlarmRow[]> {
+export function openAlarmsByGridIds(
+  db: Queryable,
+  gridIds: readonly string[],
+  area: EmergencyArea,
+): Promise<AlarmRow[]> {
+  const params: Params = [gridIds];
   return db.query<AlarmRow>(
-    `SELECT ${COLUMNS} FROM emergency.alarm
-     WHERE grid_id = ANY($1::uuid[]) AND status NOT IN ('RESOLVED', 'FALSE_ALARM') ${NEWEST_FIRST}`,
-    [gridIds],
+    `SELECT ${COLUMNS} FROM emergency.alarm a
+     WHERE a.grid_id = ANY($1::uuid[]) AND a.status NOT IN ('RESOLVED', 'FALSE_ALARM')
+       AND ${rowVisible(area, 'a', params)} ${NEWEST_FIRST}`,
+    params,
   );
 }
 
@@ -61,9 +79,14 @@ export interface AlarmListFilter {
   districtCode?: string | null;
 }
 
-export function listAlarms(db: Queryable, filter: AlarmListFilter, first: number): Promise<AlarmRow[]> {
-  const params: unknown[] = [];
-  const clauses: string[] = [];
+export function listAlarms(
+  db: Queryable,
+  filter: AlarmListFilter,
+  first: number,
+  area: EmergencyArea,
+): Promise<AlarmRow[]> {
+  const params: Params = [];
+  const clauses: string[] = [rowVisible(area, 'a', params)];
   const add = (sql: (p: string) => string, value: unknown) => {
     params.push(value);
     clauses.push(sql(`$${params.length}`));
@@ -75,19 +98,28 @@ export function listAlarms(db: Queryable, filter: AlarmListFilter, first: number
   if (filter.districtCode) add((p) => `district_code = ${p}`, filter.districtCode);
   params.push(first);
   return db.query<AlarmRow>(
-    `SELECT ${COLUMNS} FROM emergency.alarm ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''}
+    `SELECT ${COLUMNS} FROM emergency.alarm a WHERE ${clauses.join(' AND ')}
      ${NEWEST_FIRST} LIMIT $${params.length}`,
     params,
   );
 }
 
-/** Locks the alarm row for the rest of the transaction, so concurrent steps on it serialise. */
-export async function lockAlarm(db: Queryable, id: string): Promise<AlarmStatus | null> {
-  const rows = await db.query<{ status: AlarmStatus }>(
-    `SELECT status FROM emergency.alarm WHERE id = $1::uuid FOR UPDATE`,
-    [id],
+/**
+ * Locks the alarm row for the rest of the transaction, so concurrent steps on it serialise, and
+ * says whether it lies in `area` (the caller may act on it); null when there is no such alarm.
+ */
+export async function lockAlarm(
+  db: Queryable,
+  id: string,
+  area: EmergencyArea,
+): Promise<{ status: AlarmStatus; inArea: boolean } | null> {
+  const params: Params = [id];
+  const rows = await db.query<{ status: AlarmStatus; inArea: boolean }>(
+    `SELECT a.status, (${rowVisible(area, 'a', params)}) IS TRUE AS "inArea"
+     FROM emergency.alarm a WHERE a.id = $1::uuid FOR UPDATE`,
+    params,
   );
-  return rows[0]?.status ?? null;
+  return rows[0] ?? null;
 }
 
 /** The timestamp column each status records when an alarm enters it. */

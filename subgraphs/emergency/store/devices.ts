@@ -1,4 +1,6 @@
 import type { Queryable } from '../../../common/db';
+import { rowVisible } from './area';
+import type { EmergencyArea, Params } from './area';
 import type { DeviceRow } from './rows';
 
 const COLUMNS = `id, serial, kind, state, enterprise_id AS "enterpriseId", grid_id AS "gridId", lat, lon,
@@ -6,17 +8,28 @@ const COLUMNS = `id, serial, kind, state, enterprise_id AS "enterpriseId", grid_
   last_reading_at AS "lastReadingAt", district_code AS "districtCode", episode_alarm_id AS "episodeAlarmId",
   state_since AS "stateSince"`;
 
-export function devicesByIds(db: Queryable, ids: readonly string[]): Promise<DeviceRow[]> {
-  return db.query<DeviceRow>(`SELECT ${COLUMNS} FROM emergency.device WHERE id = ANY($1::uuid[])`, [ids]);
+export function devicesByIds(
+  db: Queryable,
+  ids: readonly string[],
+  area: EmergencyArea,
+): Promise<DeviceRow[]> {
+  const params: Params = [ids];
+  return db.query<DeviceRow>(
+    `SELECT ${COLUMNS} FROM emergency.device d WHERE d.id = ANY($1::uuid[]) AND ${rowVisible(area, 'd', params)}`,
+    params,
+  );
 }
 
 /** The devices of several enterprises in one statement, each enterprise's in serial order. */
 export function devicesByEnterpriseIds(
   db: Queryable,
   enterpriseIds: readonly string[],
+  area: EmergencyArea,
 ): Promise<DeviceRow[]> {
+  const params: Params = [enterpriseIds];
   return db.query<DeviceRow>(
-    `SELECT ${COLUMNS} FROM emergency.device WHERE enterprise_id = ANY($1::uuid[]) ORDER BY serial, id`,
-    [enterpriseIds],
+    `SELECT ${COLUMNS} FROM emergency.device d
+     WHERE d.enterprise_id = ANY($1::uuid[]) AND ${rowVisible(area, 'd', params)} ORDER BY d.serial, d.id`,
+    params,
   );
 }

@@ -4,6 +4,8 @@
  */
 import type { Queryable } from '../../../common/db';
 import type { AlarmSnapshot } from '../events';
+import { rowVisible } from './area';
+import type { EmergencyArea, Params } from './area';
 import type { AlarmKind, AlarmSeverity, AlarmStatus, DeviceKind, DeviceState } from './rows';
 
 /** A device locked for ingestion, with the alarm of its open episode (if any) joined in. */
@@ -26,22 +28,30 @@ export interface LockedDevice {
   episodeRaisedAt: Date | null;
   /** The transaction's clock, the same on every row. */
   now: Date;
+  /** Whether the device lies in the area the batch was sent for. */
+  inArea: boolean;
 }
 
 /**
  * Locks the batch's devices in id order (so concurrent batches touching the same devices queue
- * rather than deadlock) and reads each with its episode's alarm. The alarm row is read, not
- * locked: its status is re-read under lock when it is updated.
+ * rather than deadlock) and reads each with its episode's alarm and whether it lies in `area`.
+ * The alarm row is read, not locked: its status is re-read under lock when it is updated.
  */
-export function lockDevices(tx: Queryable, ids: readonly string[]): Promise<LockedDevice[]> {
+export function lockDevices(
+  tx: Queryable,
+  ids: readonly string[],
+  area: EmergencyArea,
+): Promise<LockedDevice[]> {
+  const params: Params = [ids];
   return tx.query<LockedDevice>(
     `SELECT d.id, d.serial, d.kind, d.state, d.enterprise_id AS "enterpriseId", d.grid_id AS "gridId",
        d.district_code AS "districtCode", d.lat, d.lon, d.last_reading_at AS "lastReadingAt",
        d.state_since AS "stateSince", d.episode_alarm_id AS "episodeAlarmId", a.severity AS "episodeSeverity",
-       a.status AS "episodeStatus", a.raised_at AS "episodeRaisedAt", now() AS now
+       a.status AS "episodeStatus", a.raised_at AS "episodeRaisedAt", now() AS now,
+       (${rowVisible(area, 'd', params)}) IS TRUE AS "inArea"
      FROM emergency.device d LEFT JOIN emergency.alarm a ON a.id = d.episode_alarm_id
      WHERE d.id = ANY($1::uuid[]) ORDER BY d.id FOR UPDATE OF d`,
-    [ids],
+    params,
   );
 }
 

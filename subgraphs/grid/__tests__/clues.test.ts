@@ -4,6 +4,7 @@ import type { StreamEntry } from '../../../common/events/types';
 import type { SubgraphServer } from '../../../common/http/subgraphServer';
 import { createLogger } from '../../../common/logger';
 import { loadSubgraphConfig } from '../../../common/subgraphConfig';
+import { SUBGRAPH_TEST_ENV } from '../../../test/harness/auth';
 import { openTestEngine } from '../../../test/harness/database';
 import { migrateSubgraph } from '../../database';
 import { applyOnce, deliver } from '../../../common/events';
@@ -37,7 +38,7 @@ beforeAll(async () => {
   db = engine.handle();
   await migrateSubgraph('grid', db);
   await db.exec(FIXTURE);
-  server = await createGridServer(loadSubgraphConfig('grid', {}), {
+  server = await createGridServer(loadSubgraphConfig('grid', { ...SUBGRAPH_TEST_ENV }), {
     db,
     logger: createLogger('grid', 'silent'),
   });

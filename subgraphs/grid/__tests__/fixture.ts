@@ -1,10 +1,12 @@
+import type { Caller } from '../../../common/auth';
+import { callerHeaders } from '../../../test/harness/auth';
 /** The test fixture: a slice of Shibei District with fixed ids, and helpers to address it. */
 
 // Fixed ids so expectations can be written out in full.
 export const L1 = '00000000-0000-4000-8000-0000000000a1';
 export const S1 = '00000000-0000-4000-8000-0000000000b1';
 export const S2 = '00000000-0000-4000-8000-0000000000b2';
-const LS = '00000000-0000-4000-8000-0000000000c1';
+export const LS = '00000000-0000-4000-8000-0000000000c1';
 export const ZHANG = '00000000-0000-4000-8000-000000000011';
 export const LI = '00000000-0000-4000-8000-000000000012';
 export const WANG = '00000000-0000-4000-8000-000000000013';
@@ -62,14 +64,15 @@ export interface GraphqlClient {
   data(query: string, variables?: Record<string, unknown>): Promise<Record<string, unknown>>;
 }
 
-export function graphqlClient(url: string): GraphqlClient {
+/** A client of the grid subgraph at `url`, calling as `caller` (a city administrator unless given). */
+export function graphqlClient(url: string, caller?: Caller): GraphqlClient {
   const graphql = async (
     query: string,
     variables: Record<string, unknown> = {},
   ): Promise<GraphqlResponse> => {
     const res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...callerHeaders(caller) },
       body: JSON.stringify({ query, variables }),
     });
     return (await res.json()) as GraphqlResponse;

@@ -2,6 +2,7 @@ import type { Db, DbEngine } from '../../../common/db';
 import type { SubgraphServer } from '../../../common/http/subgraphServer';
 import { createLogger } from '../../../common/logger';
 import { loadSubgraphConfig } from '../../../common/subgraphConfig';
+import { SUBGRAPH_TEST_ENV } from '../../../test/harness/auth';
 import { openTestEngine } from '../../../test/harness/database';
 import { migrateSubgraph } from '../../database';
 import { createGridServer } from '../server';
@@ -35,7 +36,7 @@ beforeAll(async () => {
   db = engine.handle();
   await migrateSubgraph('grid', db);
   await db.exec(FIXTURE);
-  server = await createGridServer(loadSubgraphConfig('grid', {}), {
+  server = await createGridServer(loadSubgraphConfig('grid', { ...SUBGRAPH_TEST_ENV }), {
     db,
     logger: createLogger('grid', 'silent'),
   });

@@ -1,6 +1,8 @@
 import DataLoader from 'dataloader';
 import type { Queryable } from '../../../common/db';
 import { groupLoader, isUuid, uniqueLoader, uuidKeys } from '../../../common/loaders';
+import { EVERYWHERE } from '../store/area';
+import type { GridArea } from '../store/area';
 import { areasByCodes, areasByLevels, areasByParentCodes } from '../store/areas';
 import {
   gridsByAreaCodes,
@@ -11,7 +13,7 @@ import {
   gridsUnderAreas,
   smallGridsAt,
 } from '../store/grids';
-import type { GridsUnderArea, LonLat } from '../store/grids';
+import type { GridPoint, GridsUnderArea } from '../store/grids';
 import { membersByGridIds, membersByIds } from '../store/members';
 import { clueEventsByClueIds, cluesByIds, cluesOf } from '../store/clues';
 import type { CluesOf } from '../store/clues';
@@ -53,12 +55,31 @@ function positionalLoader<K, V extends { batch: number }>(
   );
 }
 
-/** One request's loaders: created per request so nothing is cached across requests. */
-export function createGridLoaders(db: Queryable) {
+/**
+ * One request's loaders: created per request so nothing is cached across requests, and for one
+ * caller's `area`, which every statement filters by (admin areas excepted: they are public).
+ *
+ * The `…Ref` loaders are not filtered: they resolve the non-null references of a row the caller
+ * may already see (a patrol's member and grid, a clue's reporter and grid), which belong to that
+ * row. Without them an enterprise could not see who patrolled it, and a clue reported by a member
+ * since assigned elsewhere would fail instead of naming its reporter. Whatever is reached from
+ * them (a grid's members, a member's grids) is filtered again.
+ */
+export function createGridLoaders(db: Queryable, area: GridArea) {
   const smallGridsByPoint = positionalLoader(
-    (points: readonly LonLat[]) => smallGridsAt(db, points),
-    (p) => `${p.lon},${p.lat}`,
+    (points: readonly GridPoint[]) => smallGridsAt(db, points, area),
+    (p) => `${p.lon},${p.lat},${p.enterpriseId ?? ''}`,
   );
+  const gridById = (scope: GridArea) =>
+    uniqueLoader<string, GridRow>(
+      uuidKeys((ids) => gridsByIds(db, ids, scope)),
+      (g) => g.id,
+    );
+  const memberById = (scope: GridArea) =>
+    uniqueLoader<string, MemberRow>(
+      uuidKeys((ids) => membersByIds(db, ids, scope)),
+      (m) => m.id,
+    );
   return {
     areaByCode: uniqueLoader<string, AdminAreaRow>(
       (codes) => areasByCodes(db, codes),
@@ -73,63 +94,60 @@ export function createGridLoaders(db: Queryable) {
       (codes) => areasByParentCodes(db, codes),
       (a) => a.parentCode!,
     ),
-    gridById: uniqueLoader<string, GridRow>(
-      uuidKeys((ids) => gridsByIds(db, ids)),
-      (g) => g.id,
-    ),
+    gridById: gridById(area),
+    gridRef: gridById(EVERYWHERE),
     gridByCode: uniqueLoader<string, GridRow>(
-      (codes) => gridsByCodes(db, codes),
+      (codes) => gridsByCodes(db, codes, area),
       (g) => g.code,
     ),
     gridChildren: groupLoader<string, GridRow>(
-      uuidKeys((ids) => gridsByParentIds(db, ids)),
+      uuidKeys((ids) => gridsByParentIds(db, ids, area)),
       (g) => g.parentId!,
     ),
     gridsInArea: groupLoader<string, GridRow>(
-      (codes) => gridsByAreaCodes(db, codes),
+      (codes) => gridsByAreaCodes(db, codes, area),
       (g) => g.areaCode,
     ),
     gridsUnderArea: positionalLoader(
-      (keys: readonly GridsUnderArea[]) => gridsUnderAreas(db, keys),
+      (keys: readonly GridsUnderArea[]) => gridsUnderAreas(db, keys, area),
       (k) => `${k.areaCode}|${k.level ?? ''}|${k.first}`,
     ),
-    /** The small grid containing a point, or null. */
+    /** The small grid containing a point (an enterprise's location, naming it), or null. */
     smallGridAt: {
-      load: async (point: LonLat): Promise<GridRow | null> =>
+      load: async (point: GridPoint): Promise<GridRow | null> =>
         (await smallGridsByPoint.load(point))[0] ?? null,
     },
-    memberById: uniqueLoader<string, MemberRow>(
-      uuidKeys((ids) => membersByIds(db, ids)),
-      (m) => m.id,
-    ),
+    memberById: memberById(area),
+    memberRef: memberById(EVERYWHERE),
     gridMembers: groupLoader<string, MemberRow & { gridId: string }>(
-      uuidKeys((ids) => membersByGridIds(db, ids)),
+      uuidKeys((ids) => membersByGridIds(db, ids, area)),
       (m) => m.gridId,
     ),
     memberGrids: groupLoader<string, GridRow & { memberId: string }>(
-      uuidKeys((ids) => gridsByMemberIds(db, ids)),
+      uuidKeys((ids) => gridsByMemberIds(db, ids, area)),
       (g) => g.memberId,
     ),
     enterprisePatrols: positionalLoader<RecentPatrols, PatrolRow & { batch: number }>(
-      (keys) => recentPatrols(db, keys),
+      (keys) => recentPatrols(db, keys, area),
       (k) => `${k.enterpriseId}|${k.last}`,
       (k) => isUuid(k.enterpriseId),
     ),
     patrolById: uniqueLoader<string, PatrolRow>(
-      uuidKeys((ids) => patrolsByIds(db, ids)),
+      uuidKeys((ids) => patrolsByIds(db, ids, area)),
       (p) => p.id,
     ),
     clueById: uniqueLoader<string, ClueRow>(
-      uuidKeys((ids) => cluesByIds(db, ids)),
+      uuidKeys((ids) => cluesByIds(db, ids, area)),
       (c) => c.id,
     ),
+    /** A clue's trail belongs to the clue: only asked for clues the caller already sees. */
     clueEvents: groupLoader<string, ClueEventRow>(
       uuidKeys((ids) => clueEventsByClueIds(db, ids)),
       (e) => e.clueId,
     ),
     /** An enterprise's or a grid's newest clues. */
     cluesOf: positionalLoader<CluesOf, ClueRow & { batch: number }>(
-      (keys) => cluesOf(db, keys),
+      (keys) => cluesOf(db, keys, area),
       (k) => `${k.by}|${k.id}|${k.status?.join(',') ?? ''}|${k.first}`,
       (k) => isUuid(k.id),
     ),

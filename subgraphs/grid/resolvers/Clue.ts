@@ -7,9 +7,10 @@ export const Clue = {
 
   location: (c: ClueRow) => (c.lat === null || c.lon === null ? null : { lat: c.lat, lon: c.lon }),
 
-  // Non-null in the SDL and guaranteed by the clue's foreign keys.
+  // Non-null in the SDL and guaranteed by the clue's foreign keys; reporter and grid come with
+  // the clue, so they are not filtered by area again (see createGridLoaders).
   reporter: (c: ClueRow, _args: unknown, { loaders }: GridContext): Promise<MemberRow | null> =>
-    loaders.memberById.load(c.reporterId),
+    loaders.memberRef.load(c.reporterId),
 
   patrol: (c: ClueRow, _args: unknown, { loaders }: GridContext): Promise<PatrolRow | null> | null =>
     c.patrolId === null ? null : loaders.patrolById.load(c.patrolId),
@@ -19,7 +20,7 @@ export const Clue = {
     c.enterpriseId === null ? null : { __typename: 'Enterprise', id: c.enterpriseId },
 
   grid: (c: ClueRow, _args: unknown, { loaders }: GridContext): Promise<GridRow | null> =>
-    loaders.gridById.load(c.gridId),
+    loaders.gridRef.load(c.gridId),
 
   enforcementTaskId: (c: ClueRow) => c.taskId,
 

@@ -30,7 +30,7 @@ export const Enterprise = {
     const lat = enterprise.location?.lat;
     const lon = enterprise.location?.lon;
     if (!isCoordinate(lat) || !isCoordinate(lon)) return null;
-    return loaders.smallGridAt.load({ lon, lat });
+    return loaders.smallGridAt.load({ lon, lat, enterpriseId: enterprise.id });
   },
 
   patrols(

@@ -57,14 +57,14 @@ export const Query = {
   async clues(
     _root: unknown,
     args: { filter?: ClueFilter | null; first?: number | null },
-    { db, loaders }: GridContext,
+    { db, area, loaders }: GridContext,
   ): Promise<ClueRow[]> {
     const first = validate(CLUES_FIRST, args.first ?? DEFAULT_CLUES_FIRST, 'first');
     const filter = args.filter ?? {};
     // A malformed id names nothing: an empty page rather than a cast error.
     if ((filter.gridId && !isUuid(filter.gridId)) || (filter.enterpriseId && !isUuid(filter.enterpriseId)))
       return [];
-    const rows = await listClues(db, filter, first);
+    const rows = await listClues(db, filter, first, area);
     for (const row of rows) loaders.clueById.prime(row.id, row);
     return rows;
   },

@@ -28,19 +28,25 @@ const MAX_KEY = 200;
  * is refused with IDEMPOTENCY_KEY_REUSED. A refused request stores nothing (its transaction rolls
  * back), so the client may retry it under the same key after fixing what was wrong. Without a key
  * the mutation simply runs.
+ *
+ * `authorize` runs first, on every request, repeats included: otherwise a caller from another
+ * area who learnt a key and its input would be handed the stored result. What it returns (the
+ * rows it had to read to decide) is passed to `run`.
  */
-export function idempotent<T>(
+export function idempotent<T, A>(
   db: Db,
   key: string | null | undefined,
   operation: string,
   input: unknown,
-  run: (tx: Queryable) => Promise<T>,
+  authorize: (tx: Queryable) => Promise<A>,
+  run: (tx: Queryable, authorized: A) => Promise<T>,
 ): Promise<T> {
   if (key !== null && key !== undefined && (key.trim() === '' || key.length > MAX_KEY)) {
     throw validationFailed('idempotencyKey', `1 to ${MAX_KEY} characters`);
   }
   return db.transaction(async (tx) => {
-    if (key === null || key === undefined) return run(tx);
+    const authorized = await authorize(tx);
+    if (key === null || key === undefined) return run(tx, authorized);
     const hash = requestHash(operation, input);
     const stored = await claimKey(tx, key, operation, hash);
     if (stored) {
@@ -53,7 +59,7 @@ export function idempotent<T>(
       }
       return stored.result as T;
     }
-    const result = await run(tx);
+    const result = await run(tx, authorized);
     await storeResult(tx, key, result);
     return result;
   });

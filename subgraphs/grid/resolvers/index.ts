@@ -1,4 +1,5 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { auditQueries } from '../../../common/audit';
 import { DateTimeScalar } from '../../../common/scalars';
 import type { GridContext } from '../context';
 import { AdminArea } from './AdminArea';
@@ -13,7 +14,7 @@ import { Query } from './Query';
 // Enum values are stored exactly as the SDL spells them, so no enum resolvers are needed.
 export const resolvers: GraphQLResolverMap<GridContext> = {
   DateTime: DateTimeScalar,
-  Query,
+  Query: { ...Query, ...auditQueries('grid') },
   Mutation,
   Clue,
   AdminArea,

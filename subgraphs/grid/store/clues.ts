@@ -1,4 +1,6 @@
 import type { Queryable } from '../../../common/db';
+import { clueVisible, gridVisible } from './area';
+import type { GridArea, Params } from './area';
 import type { ClueEventRow, ClueRow, ClueStatus } from './rows';
 
 const COLUMNS = `c.id, c.text, c.category, c.photos, c.lat, c.lon, c.address, c.reporter_id AS "reporterId",
@@ -6,8 +8,30 @@ const COLUMNS = `c.id, c.text, c.category, c.photos, c.lat, c.lon, c.address, c.
   c.district_code AS "districtCode", c.status, c.explanation, c.referred_at AS "referredAt",
   c.task_id AS "taskId", c.outcome, c.decided_at AS "decidedAt", c.reported_at AS "reportedAt"`;
 
-export function cluesByIds(db: Queryable, ids: readonly string[]): Promise<ClueRow[]> {
-  return db.query<ClueRow>(`SELECT ${COLUMNS} FROM grid.clue c WHERE c.id = ANY($1::uuid[])`, [ids]);
+export function cluesByIds(db: Queryable, ids: readonly string[], area: GridArea): Promise<ClueRow[]> {
+  const params: Params = [ids];
+  return db.query<ClueRow>(
+    `SELECT ${COLUMNS} FROM grid.clue c WHERE c.id = ANY($1::uuid[]) AND ${clueVisible(area, 'c', params)}`,
+    params,
+  );
+}
+
+/**
+ * Of the given clues, those that exist but whose grid lies outside `area`: the clues a caller may
+ * not act on. An enterprise may read clues about itself but never step them, since checking a
+ * clue is the grid's job, so for an enterprise every clue is outside.
+ */
+export function cluesOutside(
+  db: Queryable,
+  ids: readonly string[],
+  area: GridArea,
+): Promise<{ id: string; gridCode: string }[]> {
+  const params: Params = [ids];
+  return db.query<{ id: string; gridCode: string }>(
+    `SELECT c.id, g.code AS "gridCode" FROM grid.clue c JOIN grid.grid g ON g.id = c.grid_id
+     WHERE c.id = ANY($1::uuid[]) AND (${gridVisible(area, 'g', params)}) IS NOT TRUE ORDER BY c.id`,
+    params,
+  );
 }
 
 /** Reads a clue and locks it for the rest of the transaction, so two steps cannot race. */
@@ -28,9 +52,14 @@ export interface ClueFilter {
 }
 
 /** Clues matching the filter, newest first. */
-export function listClues(db: Queryable, filter: ClueFilter, first: number): Promise<ClueRow[]> {
-  const params: unknown[] = [];
-  const clauses: string[] = [];
+export function listClues(
+  db: Queryable,
+  filter: ClueFilter,
+  first: number,
+  area: GridArea,
+): Promise<ClueRow[]> {
+  const params: Params = [];
+  const clauses: string[] = [clueVisible(area, 'c', params)];
   const add = (sql: (p: string) => string, value: unknown) => {
     params.push(value);
     clauses.push(sql(`$${params.length}`));
@@ -42,7 +71,7 @@ export function listClues(db: Queryable, filter: ClueFilter, first: number): Pro
   if (filter.category) add((p) => `c.category = ${p}`, filter.category);
   params.push(first);
   return db.query<ClueRow>(
-    `SELECT ${COLUMNS} FROM grid.clue c ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''}
+    `SELECT ${COLUMNS} FROM grid.clue c WHERE ${clauses.join(' AND ')}
      ORDER BY c.reported_at DESC, c.id LIMIT $${params.length}`,
     params,
   );
@@ -57,7 +86,17 @@ export interface CluesOf {
 }
 
 /** For each key, that enterprise's or grid's newest clues (one statement per batch); `batch` is the key's position. */
-export function cluesOf(db: Queryable, keys: readonly CluesOf[]): Promise<(ClueRow & { batch: number })[]> {
+export function cluesOf(
+  db: Queryable,
+  keys: readonly CluesOf[],
+  area: GridArea,
+): Promise<(ClueRow & { batch: number })[]> {
+  const params: Params = [
+    keys.map((k) => k.by),
+    keys.map((k) => k.id),
+    keys.map((k) => (k.status ? k.status.join(',') : null)),
+    keys.map((k) => k.first),
+  ];
   return db.query<ClueRow & { batch: number }>(
     `SELECT ${COLUMNS}, (k.i - 1)::int AS "batch"
      FROM unnest($1::text[], $2::uuid[], $3::text[], $4::int[]) WITH ORDINALITY AS k(kind, id, statuses, lim, i)
@@ -65,15 +104,11 @@ export function cluesOf(db: Queryable, keys: readonly CluesOf[]): Promise<(ClueR
        SELECT * FROM grid.clue x
        WHERE (CASE WHEN k.kind = 'enterprise' THEN x.enterprise_id ELSE x.grid_id END) = k.id
          AND (k.statuses IS NULL OR x.status = ANY(string_to_array(k.statuses, ',')))
+         AND ${clueVisible(area, 'x', params)}
        ORDER BY x.reported_at DESC, x.id LIMIT k.lim
      ) c ON true
      ORDER BY k.i, c.reported_at DESC, c.id`,
-    [
-      keys.map((k) => k.by),
-      keys.map((k) => k.id),
-      keys.map((k) => (k.status ? k.status.join(',') : null)),
-      keys.map((k) => k.first),
-    ],
+    params,
   );
 }
 

@@ -1,4 +1,6 @@
 import type { Queryable } from '../../../common/db';
+import { gridVisible } from './area';
+import type { GridArea, Params } from './area';
 import type { GridLevel, GridRow } from './rows';
 
 // The box's corners are (lon, lat), so the centre's x is the longitude.
@@ -9,27 +11,47 @@ export const COLUMNS = `g.id, g.code, g.name, g.level, g.parent_id AS "parentId"
 /** A row answering the n-th key of a batch whose keys are not columns (0-based `batch`). */
 export type BatchedGridRow = GridRow & { batch: number };
 
-export function gridsByIds(db: Queryable, ids: readonly string[]): Promise<GridRow[]> {
-  return db.query<GridRow>(`SELECT ${COLUMNS} FROM grid.grid g WHERE g.id = ANY($1::uuid[])`, [ids]);
+export function gridsByIds(db: Queryable, ids: readonly string[], area: GridArea): Promise<GridRow[]> {
+  const params: Params = [ids];
+  return db.query<GridRow>(
+    `SELECT ${COLUMNS} FROM grid.grid g WHERE g.id = ANY($1::uuid[]) AND ${gridVisible(area, 'g', params)}`,
+    params,
+  );
 }
 
-export function gridsByCodes(db: Queryable, codes: readonly string[]): Promise<GridRow[]> {
-  return db.query<GridRow>(`SELECT ${COLUMNS} FROM grid.grid g WHERE g.code = ANY($1::text[])`, [codes]);
+export function gridsByCodes(db: Queryable, codes: readonly string[], area: GridArea): Promise<GridRow[]> {
+  const params: Params = [codes];
+  return db.query<GridRow>(
+    `SELECT ${COLUMNS} FROM grid.grid g WHERE g.code = ANY($1::text[]) AND ${gridVisible(area, 'g', params)}`,
+    params,
+  );
 }
 
 /** The small grids of each large grid, ordered by code. */
-export function gridsByParentIds(db: Queryable, parentIds: readonly string[]): Promise<GridRow[]> {
+export function gridsByParentIds(
+  db: Queryable,
+  parentIds: readonly string[],
+  area: GridArea,
+): Promise<GridRow[]> {
+  const params: Params = [parentIds];
   return db.query<GridRow>(
-    `SELECT ${COLUMNS} FROM grid.grid g WHERE g.parent_id = ANY($1::uuid[]) ORDER BY g.code`,
-    [parentIds],
+    `SELECT ${COLUMNS} FROM grid.grid g WHERE g.parent_id = ANY($1::uuid[]) AND ${gridVisible(area, 'g', params)}
+     ORDER BY g.code`,
+    params,
   );
 }
 
 /** Grids drawn directly in each area (not in its descendants), ordered by code. */
-export function gridsByAreaCodes(db: Queryable, areaCodes: readonly string[]): Promise<GridRow[]> {
+export function gridsByAreaCodes(
+  db: Queryable,
+  areaCodes: readonly string[],
+  area: GridArea,
+): Promise<GridRow[]> {
+  const params: Params = [areaCodes];
   return db.query<GridRow>(
-    `SELECT ${COLUMNS} FROM grid.grid g WHERE g.area_code = ANY($1::text[]) ORDER BY g.code`,
-    [areaCodes],
+    `SELECT ${COLUMNS} FROM grid.grid g WHERE g.area_code = ANY($1::text[]) AND ${gridVisible(area, 'g', params)}
+     ORDER BY g.code`,
+    params,
   );
 }
 
@@ -44,7 +66,12 @@ export interface GridsUnderArea {
  * one level. The tree walk is one recursive CTE for every key, so a batch is one statement; UNION
  * (not UNION ALL) stops the walk should the tree ever contain a cycle.
  */
-export function gridsUnderAreas(db: Queryable, keys: readonly GridsUnderArea[]): Promise<BatchedGridRow[]> {
+export function gridsUnderAreas(
+  db: Queryable,
+  keys: readonly GridsUnderArea[],
+  area: GridArea,
+): Promise<BatchedGridRow[]> {
+  const params: Params = [keys.map((k) => k.areaCode), keys.map((k) => k.level), keys.map((k) => k.first)];
   return db.query<BatchedGridRow>(
     `WITH RECURSIVE k AS (
        SELECT * FROM unnest($1::text[], $2::text[], $3::int[]) WITH ORDINALITY AS k(area_code, level, lim, i)
@@ -56,11 +83,11 @@ export function gridsUnderAreas(db: Queryable, keys: readonly GridsUnderArea[]):
      SELECT ${COLUMNS}, (k.i - 1)::int AS "batch"
      FROM k JOIN LATERAL (
        SELECT g.* FROM grid.grid g JOIN tree t ON t.i = k.i AND t.code = g.area_code
-       WHERE k.level IS NULL OR g.level = k.level
+       WHERE (k.level IS NULL OR g.level = k.level) AND ${gridVisible(area, 'g', params)}
        ORDER BY g.code LIMIT k.lim
      ) g ON true
      ORDER BY k.i, g.code`,
-    [keys.map((k) => k.areaCode), keys.map((k) => k.level), keys.map((k) => k.first)],
+    params,
   );
 }
 
@@ -69,20 +96,35 @@ export interface LonLat {
   lat: number;
 }
 
+/** A point to find the small grid of, and the enterprise located there when it is one's grid. */
+export interface GridPoint extends LonLat {
+  enterpriseId?: string | null;
+}
+
 /**
  * For each point, the small grid whose bounds contain it; where boxes overlap (a drawing error),
- * the smallest box wins so the answer is stable. Points in no grid have no row.
+ * the smallest box wins so the answer is stable. Points in no grid (or in none the area shows)
+ * have no row. An enterprise caller sees the grid of a point that is its own location.
  */
-export function smallGridsAt(db: Queryable, points: readonly LonLat[]): Promise<BatchedGridRow[]> {
+export function smallGridsAt(
+  db: Queryable,
+  points: readonly GridPoint[],
+  area: GridArea,
+): Promise<BatchedGridRow[]> {
+  const params: Params = [
+    points.map((pt) => pt.lon),
+    points.map((pt) => pt.lat),
+    points.map((pt) => pt.enterpriseId ?? null),
+  ];
   return db.query<BatchedGridRow>(
     `SELECT ${COLUMNS}, (p.i - 1)::int AS "batch"
-     FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS p(lon, lat, i)
+     FROM unnest($1::float8[], $2::float8[], $3::uuid[]) WITH ORDINALITY AS p(lon, lat, enterprise_id, i)
      JOIN LATERAL (
-       SELECT * FROM grid.grid
-       WHERE level = 'SMALL' AND bounds @> point(p.lon, p.lat)
-       ORDER BY area(bounds), code LIMIT 1
+       SELECT * FROM grid.grid g
+       WHERE g.level = 'SMALL' AND g.bounds @> point(p.lon, p.lat) AND ${gridVisible(area, 'g', params, 'p.enterprise_id')}
+       ORDER BY area(g.bounds), g.code LIMIT 1
      ) g ON true`,
-    [points.map((p) => p.lon), points.map((p) => p.lat)],
+    params,
   );
 }
 
@@ -90,12 +132,28 @@ export function smallGridsAt(db: Queryable, points: readonly LonLat[]): Promise<
 export function gridsByMemberIds(
   db: Queryable,
   memberIds: readonly string[],
+  area: GridArea,
 ): Promise<(GridRow & { memberId: string })[]> {
+  const params: Params = [memberIds];
   return db.query<GridRow & { memberId: string }>(
     `SELECT ${COLUMNS}, a.member_id AS "memberId"
      FROM grid.assignment a JOIN grid.grid g ON g.id = a.grid_id
-     WHERE a.member_id = ANY($1::uuid[])
+     WHERE a.member_id = ANY($1::uuid[]) AND ${gridVisible(area, 'g', params)}
      ORDER BY g.code`,
-    [memberIds],
+    params,
+  );
+}
+
+/** Of the given grids, those that exist but lie outside `area`: what a mutation may not touch. */
+export function gridsOutside(
+  db: Queryable,
+  ids: readonly string[],
+  area: GridArea,
+): Promise<{ id: string; code: string }[]> {
+  const params: Params = [ids];
+  return db.query<{ id: string; code: string }>(
+    `SELECT g.id, g.code FROM grid.grid g
+     WHERE g.id = ANY($1::uuid[]) AND (${gridVisible(area, 'g', params)}) IS NOT TRUE ORDER BY g.code`,
+    params,
   );
 }

@@ -1,4 +1,6 @@
 import type { Queryable } from '../../../common/db';
+import { patrolVisible } from './area';
+import type { GridArea, Params } from './area';
 import type { PatrolHazard, PatrolRow } from './rows';
 
 export interface RecentPatrols {
@@ -15,26 +17,32 @@ export interface RecentPatrols {
 export function recentPatrols(
   db: Queryable,
   keys: readonly RecentPatrols[],
+  area: GridArea,
 ): Promise<(PatrolRow & { batch: number })[]> {
+  const params: Params = [keys.map((k) => k.enterpriseId), keys.map((k) => k.last)];
   return db.query<PatrolRow & { batch: number }>(
     `SELECT p.id, p.enterprise_id AS "enterpriseId", p.member_id AS "memberId", p.grid_id AS "gridId",
        p.patrolled_at AS "patrolledAt", p.result, p.findings, p.hazard, (k.i - 1)::int AS "batch"
      FROM unnest($1::uuid[], $2::int[]) WITH ORDINALITY AS k(enterprise_id, lim, i)
      JOIN LATERAL (
-       SELECT * FROM grid.patrol
-       WHERE enterprise_id = k.enterprise_id
-       ORDER BY patrolled_at DESC, id DESC LIMIT k.lim
+       SELECT * FROM grid.patrol x
+       WHERE x.enterprise_id = k.enterprise_id AND ${patrolVisible(area, 'x', params)}
+       ORDER BY x.patrolled_at DESC, x.id DESC LIMIT k.lim
      ) p ON true
      ORDER BY k.i, p.patrolled_at DESC, p.id DESC`,
-    [keys.map((k) => k.enterpriseId), keys.map((k) => k.last)],
+    params,
   );
 }
 
 const COLUMNS = `id, enterprise_id AS "enterpriseId", member_id AS "memberId", grid_id AS "gridId",
   patrolled_at AS "patrolledAt", result, findings, hazard`;
 
-export function patrolsByIds(db: Queryable, ids: readonly string[]): Promise<PatrolRow[]> {
-  return db.query<PatrolRow>(`SELECT ${COLUMNS} FROM grid.patrol WHERE id = ANY($1::uuid[])`, [ids]);
+export function patrolsByIds(db: Queryable, ids: readonly string[], area: GridArea): Promise<PatrolRow[]> {
+  const params: Params = [ids];
+  return db.query<PatrolRow>(
+    `SELECT ${COLUMNS} FROM grid.patrol p WHERE p.id = ANY($1::uuid[]) AND ${patrolVisible(area, 'p', params)}`,
+    params,
+  );
 }
 
 export interface NewPatrol {

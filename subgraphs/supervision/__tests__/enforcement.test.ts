@@ -7,6 +7,7 @@ import { addDays, shanghaiDay } from '../../../common/time';
 import { openTestEngine } from '../../../test/harness/database';
 import { migrateSubgraph } from '../../database';
 import { loadSupervisionConfig } from '../config';
+import { SUBGRAPH_TEST_ENV, callerHeaders } from '../../../test/harness/auth';
 import { creditCodeCheckChar } from '../domain/creditCode';
 import { applyOnce, deliver } from '../../../common/events';
 import { handlers } from '../events/handlers';
@@ -60,7 +61,7 @@ interface Res {
 async function gql(query: string, variables: Record<string, unknown> = {}): Promise<Res> {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...callerHeaders() },
     body: JSON.stringify({ query, variables }),
   });
   return (await res.json()) as Res;
@@ -76,7 +77,7 @@ beforeAll(async () => {
   db = engine.handle();
   await migrateSubgraph('supervision', db);
   await db.exec(FIXTURE);
-  server = await createSupervisionServer(loadSupervisionConfig({}), {
+  server = await createSupervisionServer(loadSupervisionConfig({ ...SUBGRAPH_TEST_ENV }), {
     db,
     logger: createLogger('supervision', 'silent'),
   });

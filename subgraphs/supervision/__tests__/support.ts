@@ -1,5 +1,6 @@
-import { tableDigests } from '../../../test/harness/digest';
 /** What the supervision subgraph tests share: the real server on a fresh, migrated database. */
+import type { Caller } from '../../../common/auth';
+import { tableDigests } from '../../../test/harness/digest';
 import type { Db, DbEngine } from '../../../common/db';
 import type { SubgraphServer } from '../../../common/http/subgraphServer';
 import { createLogger } from '../../../common/logger';
@@ -8,6 +9,7 @@ import { migrateSubgraph } from '../../database';
 import { loadSupervisionConfig } from '../config';
 import { creditCodeCheckChar } from '../domain/creditCode';
 import { createSupervisionServer } from '../server';
+import { CITY_ADMIN, SUBGRAPH_TEST_ENV, callerHeaders } from '../../../test/harness/auth';
 
 export const id = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
@@ -22,18 +24,20 @@ export interface GqlResult {
   errors?: { message: string; extensions?: Record<string, unknown> }[];
 }
 
+/** Every call runs as `caller`, a city administrator unless given (signed as the gateway signs it). */
 export interface TestSubgraph {
   db: Db;
-  gql(query: string, variables?: Record<string, unknown>): Promise<GqlResult>;
+  gql(query: string, variables?: Record<string, unknown>, caller?: Caller): Promise<GqlResult>;
   /** Runs the operation and expects no error. */
-  data(query: string, variables?: Record<string, unknown>): Promise<Record<string, any>>;
-  /** Expects exactly one error with `code` (and `field`), and the listed tables unchanged. */
+  data(query: string, variables?: Record<string, unknown>, caller?: Caller): Promise<Record<string, any>>;
+  /** Expects exactly one error with `code` (and `field`), and the listed tables unchanged; returns its message. */
   expectRefused(
     query: string,
     variables: Record<string, unknown>,
     code: string,
     field?: string,
-  ): Promise<void>;
+    caller?: Caller,
+  ): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -46,21 +50,28 @@ export async function startSupervision(
   const db = engine.handle();
   await migrateSubgraph('supervision', db);
   if (fixture) await db.exec(fixture);
-  const server: SubgraphServer = await createSupervisionServer(loadSupervisionConfig(env), {
-    db,
-    logger: createLogger('supervision', 'silent'),
-  });
+  const server: SubgraphServer = await createSupervisionServer(
+    loadSupervisionConfig({ ...SUBGRAPH_TEST_ENV, ...env }),
+    {
+      db,
+      logger: createLogger('supervision', 'silent'),
+    },
+  );
   const url = await server.listen(0);
-  const gql = async (query: string, variables: Record<string, unknown> = {}): Promise<GqlResult> => {
+  const gql = async (
+    query: string,
+    variables: Record<string, unknown> = {},
+    caller: Caller = CITY_ADMIN,
+  ): Promise<GqlResult> => {
     const res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...callerHeaders(caller) },
       body: JSON.stringify({ query, variables }),
     });
     return (await res.json()) as GqlResult;
   };
-  const data = async (query: string, variables: Record<string, unknown> = {}) => {
-    const res = await gql(query, variables);
+  const data = async (query: string, variables: Record<string, unknown> = {}, caller?: Caller) => {
+    const res = await gql(query, variables, caller);
     expect(res.errors).toBeUndefined();
     return res.data!;
   };
@@ -69,12 +80,13 @@ export async function startSupervision(
     db,
     gql,
     data,
-    async expectRefused(query, variables, code, field) {
+    async expectRefused(query, variables, code, field, caller) {
       const before = await snapshot();
-      const res = await gql(query, variables);
+      const res = await gql(query, variables, caller);
       expect((res.errors ?? []).map((e) => e.extensions?.code)).toEqual([code]);
       if (field) expect(res.errors![0]!.extensions!.field).toBe(field);
       expect(await snapshot()).toEqual(before);
+      return res.errors![0]!.message;
     },
     async stop() {
       await server.stop();

@@ -4,6 +4,7 @@ import type { StreamEntry } from '../../../common/events/types';
 import { isUuid } from '../../../common/loaders';
 import { addDays, shanghaiDay } from '../../../common/time';
 import { DEFAULT_HAZARD_DEADLINE_DAYS } from '../config';
+import { WHOLE_CITY } from '../store/area';
 import { enterprisesByIds } from '../store/enterprises';
 import { insertTask } from '../store/enforcement';
 import { appendHazardEvent, insertHazardOnce } from '../store/hazards';
@@ -105,7 +106,7 @@ export const handlers: EventHandlers = {
         status: 'REFERRED',
         at: c.referredAt,
       });
-      const [enterprise] = await enterprisesByIds(tx, [c.enterpriseId]);
+      const [enterprise] = await enterprisesByIds(tx, [c.enterpriseId], WHOLE_CITY);
       await insertTask(tx, {
         id: `CLUE:${c.clueId}`,
         kind: 'CLUE',
@@ -120,7 +121,7 @@ export const handlers: EventHandlers = {
     /** A hazard found on a patrol is recorded as a GRID_PATROL hazard, once per patrol. */
     async PatrolHazardFound(tx, entry) {
       const p = patrolHazard.parse(entry.payload);
-      const [enterprise] = await enterprisesByIds(tx, [p.enterpriseId]);
+      const [enterprise] = await enterprisesByIds(tx, [p.enterpriseId], WHOLE_CITY);
       if (!enterprise) return; // not in the register: nothing to attach the hazard to
       const deadline = addDays(shanghaiDay(new Date(p.foundAt)), DEFAULT_HAZARD_DEADLINE_DAYS[p.level]);
       const hazard = await insertHazardOnce(tx, {

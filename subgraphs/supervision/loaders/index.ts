@@ -1,6 +1,7 @@
 import type DataLoader from 'dataloader';
 import type { Db } from '../../../common/db';
 import { groupLoader, uniqueLoader } from '../../../common/loaders';
+import type { Area } from '../store/area';
 import { agenciesByEnterpriseIds, agenciesByIds, clientsByAgencyIds } from '../store/agencies';
 import { enterprisesByCreditCodes, enterprisesByIds } from '../store/enterprises';
 import { hazardEventsByHazardIds, hazardsByEnterpriseIds, hazardsByIds } from '../store/hazards';
@@ -30,47 +31,51 @@ export interface SupervisionLoaders {
   clients: DataLoader<string, EnterpriseRow[], string>;
 }
 
-/** One set per request: batching within the request, no data shared between callers. */
-export function createSupervisionLoaders(db: Db): SupervisionLoaders {
+/**
+ * One set per request: batching within the request, no data shared between callers. Every batch
+ * is limited to the caller's `area` in its own statement, so a row outside it is absent (null, or
+ * missing from a list) whichever way it is reached: by id, by key, or through another entity.
+ */
+export function createSupervisionLoaders(db: Db, area: Area): SupervisionLoaders {
   return {
     enterprise: uniqueLoader(
-      (ids: readonly string[]) => enterprisesByIds(db, ids),
+      (ids: readonly string[]) => enterprisesByIds(db, ids, area),
       (r) => r.id,
     ),
     enterpriseByCreditCode: uniqueLoader(
-      (codes: readonly string[]) => enterprisesByCreditCodes(db, codes),
+      (codes: readonly string[]) => enterprisesByCreditCodes(db, codes, area),
       (r) => r.creditCode,
     ),
     riskPoints: groupLoader(
-      (ids: readonly string[]) => riskPointsByEnterpriseIds(db, ids),
+      (ids: readonly string[]) => riskPointsByEnterpriseIds(db, ids, area),
       (r) => r.enterpriseId,
     ),
     hazard: uniqueLoader(
-      (ids: readonly string[]) => hazardsByIds(db, ids),
+      (ids: readonly string[]) => hazardsByIds(db, ids, area),
       (r) => r.id,
     ),
     hazards: groupLoader(
-      (ids: readonly string[]) => hazardsByEnterpriseIds(db, ids),
+      (ids: readonly string[]) => hazardsByEnterpriseIds(db, ids, area),
       (r) => r.enterpriseId,
     ),
     hazardEvents: groupLoader(
-      (ids: readonly string[]) => hazardEventsByHazardIds(db, ids),
+      (ids: readonly string[]) => hazardEventsByHazardIds(db, ids, area),
       (r) => r.hazardId,
     ),
     inspections: groupLoader(
-      (ids: readonly string[]) => inspectionsByEnterpriseIds(db, ids),
+      (ids: readonly string[]) => inspectionsByEnterpriseIds(db, ids, area),
       (r) => r.enterpriseId,
     ),
     agency: uniqueLoader(
-      (ids: readonly string[]) => agenciesByIds(db, ids),
+      (ids: readonly string[]) => agenciesByIds(db, ids, area),
       (r) => r.id,
     ),
     agenciesOfEnterprise: groupLoader(
-      (ids: readonly string[]) => agenciesByEnterpriseIds(db, ids),
+      (ids: readonly string[]) => agenciesByEnterpriseIds(db, ids, area),
       (r) => r.enterpriseId,
     ),
     clients: groupLoader(
-      (ids: readonly string[]) => clientsByAgencyIds(db, ids),
+      (ids: readonly string[]) => clientsByAgencyIds(db, ids, area),
       (r) => r.agencyId,
     ),
   };

@@ -18,8 +18,8 @@ import {
   updateScores,
   upsertRating,
 } from '../store/agencies';
-import { lockEnterprise } from '../store/enterprises';
 import type { ServiceAgencyRow } from '../store/rows';
+import { requireEnterpriseInArea, requireWriter } from './access';
 import { rateAgencyInput, registerAgencyInput } from './inputs';
 
 const precondition = (field: string, message: string) =>
@@ -31,12 +31,9 @@ async function requireAgency(tx: Queryable, id: string): Promise<{ id: string; b
   return agency;
 }
 
-async function requireEnterprise(tx: Queryable, id: string): Promise<void> {
-  if (!isUuid(id) || !(await lockEnterprise(tx, id))) throw notFound('Enterprise', id);
-}
-
-async function reload(tx: Queryable, id: string): Promise<ServiceAgencyRow> {
-  const [row] = await agenciesByIds(tx, [id]);
+/** The agency after a change the caller made; its area shows it (an enterprise now contracted it). */
+async function reload(tx: Queryable, ctx: SupervisionContext, id: string): Promise<ServiceAgencyRow> {
+  const [row] = await agenciesByIds(tx, [id], ctx.area);
   return row!;
 }
 
@@ -79,7 +76,7 @@ export const AgencyQueries = {
   serviceAgency: (_: unknown, { id }: { id: string }, ctx: SupervisionContext) =>
     isUuid(id) ? ctx.loaders.agency.load(id) : null,
   async serviceAgencies(_: unknown, args: { blacklisted?: boolean | null }, ctx: SupervisionContext) {
-    const rows = await listAgencies(ctx.db, args.blacklisted ?? null);
+    const rows = await listAgencies(ctx.db, args.blacklisted ?? null, ctx.area);
     for (const row of rows) ctx.loaders.agency.prime(row.id, row);
     return rows;
   },
@@ -87,6 +84,7 @@ export const AgencyQueries = {
 
 export const AgencyMutations = {
   async registerServiceAgency(_: unknown, { input }: { input: unknown }, ctx: SupervisionContext) {
+    requireWriter(ctx, 'registerServiceAgency', 'authority');
     const v = validate(registerAgencyInput, input);
     const creditCode = parseCreditCode(v.creditCode, 'input.creditCode');
     try {
@@ -107,8 +105,9 @@ export const AgencyMutations = {
     { enterpriseId, agencyId }: { enterpriseId: string; agencyId: string },
     ctx: SupervisionContext,
   ) {
+    requireWriter(ctx, 'contractServiceAgency', 'not-agency');
     return ctx.db.transaction(async (tx) => {
-      await requireEnterprise(tx, enterpriseId);
+      await requireEnterpriseInArea(tx, ctx, 'contractServiceAgency', enterpriseId);
       const agency = await requireAgency(tx, agencyId);
       if (agency.blacklisted)
         throw precondition('agencyId', 'the service agency is blacklisted and takes no new clients');
@@ -116,14 +115,15 @@ export const AgencyMutations = {
         throw new AppError(ErrorCode.ALREADY_EXISTS, 'the enterprise has contracted this agency already', {
           field: 'agencyId',
         });
-      return reload(tx, agencyId);
+      return reload(tx, ctx, agencyId);
     });
   },
 
   async rateServiceAgency(_: unknown, { input }: { input: unknown }, ctx: SupervisionContext) {
+    requireWriter(ctx, 'rateServiceAgency', 'not-agency');
     const v = validate(rateAgencyInput, input);
     return ctx.db.transaction(async (tx) => {
-      await requireEnterprise(tx, v.enterpriseId);
+      await requireEnterpriseInArea(tx, ctx, 'rateServiceAgency', v.enterpriseId);
       await requireAgency(tx, v.agencyId);
       if (!(await isClient(tx, v.agencyId, v.enterpriseId)))
         throw precondition('input.enterpriseId', 'only a client of the agency may rate it');
@@ -133,7 +133,7 @@ export const AgencyMutations = {
         stars: v.stars,
         comment: v.comment ?? null,
       });
-      return reload(tx, v.agencyId);
+      return reload(tx, ctx, v.agencyId);
     });
   },
 };

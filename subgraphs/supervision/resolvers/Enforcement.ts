@@ -28,29 +28,38 @@ import { decisionInput, queueFirst, takeTaskInput } from './inputs';
 import { candidateTask, districtQueue, rankTasks, windowAt } from './queue';
 import type { TaskView } from './queue';
 import { QINGDAO_DISTRICTS } from '../domain/districts';
+import { WHOLE_CITY, describeArea } from '../store/area';
+import type { Area } from '../store/area';
+import { forbidden, requireDistrict, requireWriter } from './access';
 
 const ALLOWED: Readonly<Record<TaskStatus, string[]>> = { OPEN: ['TAKE'], TAKEN: ['DECIDE'], CLOSED: [] };
 
 /** The enterprise a derived task id names, without reading anything but the register. */
-async function enterpriseOfTaskId(tx: Queryable, id: string): Promise<string | null> {
+async function enterpriseOfTaskId(tx: Queryable, id: string, area: Area): Promise<string | null> {
   const [kind, ref] = id.split(':');
   if (!ref || !isUuid(ref)) return null;
-  if (kind === 'HAZARD') return (await hazardsByIds(tx, [ref]))[0]?.enterpriseId ?? null;
+  if (kind === 'HAZARD') return (await hazardsByIds(tx, [ref], area))[0]?.enterpriseId ?? null;
   return kind === 'ALARMS' || kind === 'INSPECTION' ? ref : null;
 }
 
-/** A persisted task, or the derived candidate with that id if current state still calls for it. */
-async function findTask(tx: Queryable, id: string, now: Date): Promise<TaskRow | null> {
-  const [row] = await tasksByIds(tx, [id]);
+/**
+ * A persisted task in `area`, or the derived candidate with that id if current state still calls
+ * for it and its enterprise lies in `area`.
+ */
+async function findTask(tx: Queryable, id: string, now: Date, area: Area): Promise<TaskRow | null> {
+  const [row] = await tasksByIds(tx, [id], area);
   if (row) return row;
-  const enterpriseId = await enterpriseOfTaskId(tx, id);
-  const [enterprise] = enterpriseId ? await enterprisesByIds(tx, [enterpriseId]) : [];
+  const enterpriseId = await enterpriseOfTaskId(tx, id, area);
+  const [enterprise] = enterpriseId ? await enterprisesByIds(tx, [enterpriseId], area) : [];
   if (!enterprise) return null;
   const candidate = (await deriveCandidates(tx, windowAt(enterprise.districtCode, now))).find(
     (c) => c.id === id,
   );
   return candidate ? candidateTask(candidate, enterprise.districtCode, now) : null;
 }
+
+const taskOutside = (operation: string, id: string, ctx: SupervisionContext) =>
+  forbidden(operation, `task ${id} lies outside the caller's area (${describeArea(ctx.area)})`);
 
 function checkDistrict(district: string): void {
   if (!(district in QINGDAO_DISTRICTS))
@@ -67,6 +76,7 @@ export const EnforcementQueries = {
     ctx: SupervisionContext,
   ): Promise<TaskView[]> {
     checkDistrict(args.district);
+    requireDistrict(ctx, 'enforcementQueue', args.district);
     const first = validate(queueFirst, args.first ?? 20, 'first');
     return (await districtQueue(ctx.db, args.district, new Date())).slice(0, first);
   },
@@ -77,7 +87,7 @@ export const EnforcementQueries = {
     ctx: SupervisionContext,
   ): Promise<TaskView | null> {
     const now = new Date();
-    const task = await findTask(ctx.db, id, now);
+    const task = await findTask(ctx.db, id, now, ctx.area);
     return task ? ((await rankTasks(ctx.db, [task], now))[0] ?? null) : null;
   },
 };
@@ -88,16 +98,21 @@ export const EnforcementMutations = {
     { input }: { input: unknown },
     ctx: SupervisionContext,
   ): Promise<TaskView> {
+    requireWriter(ctx, 'takeEnforcementTask', 'authority');
     const v = validate(takeTaskInput, input);
     const now = new Date();
     const task = await ctx.db.transaction(async (tx) => {
-      const locked = await lockTask(tx, v.taskId);
+      const locked = await lockTask(tx, v.taskId, ctx.area);
       if (!locked) {
-        const candidate = await findTask(tx, v.taskId, now);
+        // Found city-wide, so that a candidate of another district is refused rather than unknown,
+        // as a persisted one is.
+        const candidate = await findTask(tx, v.taskId, now, WHOLE_CITY);
         if (!candidate) throw notFound('EnforcementTask', v.taskId);
+        requireDistrict(ctx, 'takeEnforcementTask', candidate.districtCode);
         await insertTask(tx, { ...candidate, takenBy: v.officer });
-        return (await lockTask(tx, v.taskId))!;
+        return (await lockTask(tx, v.taskId, ctx.area))!;
       }
+      if (!locked.inArea) throw taskOutside('takeEnforcementTask', locked.id, ctx);
       if (locked.status !== 'OPEN')
         throw illegalTransition('EnforcementTask', locked.status, 'TAKE', ALLOWED[locked.status]);
       const taken = await takeTask(tx, locked.id, v.officer);
@@ -124,6 +139,7 @@ export const EnforcementMutations = {
     { input }: { input: unknown },
     ctx: SupervisionContext,
   ): Promise<DecisionRow> {
+    requireWriter(ctx, 'issueEnforcementDecision', 'authority');
     const v = validate(decisionInput, input);
     const today = shanghaiDay();
     validateDecision({
@@ -138,8 +154,9 @@ export const EnforcementMutations = {
     if (v.rectifyBy && v.rectifyBy < today)
       throw validationFailed('input.rectifyBy', `must not be before today (${today})`);
     return ctx.db.transaction(async (tx) => {
-      const task = await lockTask(tx, v.taskId);
+      const task = await lockTask(tx, v.taskId, ctx.area);
       if (!task) throw notFound('EnforcementTask', v.taskId);
+      if (!task.inArea) throw taskOutside('issueEnforcementDecision', task.id, ctx);
       if (task.status !== 'TAKEN')
         throw illegalTransition('EnforcementTask', task.status, 'DECIDE', ALLOWED[task.status]);
       if (!(await taskHasInspection(tx, task.id))) {

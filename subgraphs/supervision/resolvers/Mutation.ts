@@ -1,22 +1,29 @@
-import type { Queryable } from '../../../common/db';
 import { isUniqueViolation } from '../../../common/db';
 import { AppError, ErrorCode, illegalTransition, notFound, validationFailed } from '../../../common/errors';
 import { isUuid } from '../../../common/loaders';
 import { addDays, shanghaiDay } from '../../../common/time';
 import { validate } from '../../../common/validation';
 import type { SupervisionContext } from '../context';
+import { describeArea, isAuthorityArea } from '../store/area';
 import { escalateOverdueHazards } from '../jobs';
 import { parseCreditCode } from '../domain/creditCode';
 import { allowedHazardActions, nextHazardStatus } from '../domain/hazardLifecycle';
 import { grade } from '../domain/risk';
 import type { Assessment } from '../domain/risk';
-import { insertEnterprise, lockEnterprise, refreshRiskLevel } from '../store/enterprises';
+import { insertEnterprise, refreshRiskLevel } from '../store/enterprises';
 import { lockTask } from '../store/enforcement';
 import { appendHazardEvent, insertHazard, lockHazard, updateHazardStatus } from '../store/hazards';
 import { insertInspection } from '../store/inspections';
 import { insertRiskPoint, riskPointById, updateRiskPoint } from '../store/riskPoints';
 import type { HazardLevel } from '../store/rows';
 import { requireContractedAgency, rescoreAgenciesOf } from './Agency';
+import {
+  forbidden,
+  requireDistrict,
+  requireEnterpriseInArea,
+  requireOwnAgency,
+  requireWriter,
+} from './access';
 import {
   hazardTransitionInput,
   recordInspectionInput,
@@ -25,11 +32,6 @@ import {
   riskAssessmentInput,
 } from './inputs';
 
-/** Locks the enterprise row for the transaction, or fails with NOT_FOUND (malformed ids included). */
-async function requireEnterprise(tx: Queryable, id: string): Promise<void> {
-  if (!isUuid(id) || !(await lockEnterprise(tx, id))) throw notFound('Enterprise', id);
-}
-
 function checkDeadline(field: string, deadline: string, today: string): void {
   if (deadline < today) throw validationFailed(field, `must not be before today (${today})`);
   if (deadline > addDays(today, 730)) throw validationFailed(field, 'must be within two years');
@@ -37,7 +39,9 @@ function checkDeadline(field: string, deadline: string, today: string): void {
 
 export const Mutation = {
   async registerEnterprise(_: unknown, { input }: { input: unknown }, ctx: SupervisionContext) {
+    requireWriter(ctx, 'registerEnterprise', 'authority');
     const v = validate(registerEnterpriseInput, input);
+    requireDistrict(ctx, 'registerEnterprise', v.districtCode);
     const creditCode = parseCreditCode(v.creditCode, 'input.creditCode');
     try {
       return await insertEnterprise(ctx.db, {
@@ -65,12 +69,14 @@ export const Mutation = {
   },
 
   async recordRiskAssessment(_: unknown, { input }: { input: unknown }, ctx: SupervisionContext) {
+    requireWriter(ctx, 'recordRiskAssessment');
     const v = validate(riskAssessmentInput, input);
+    requireOwnAgency(ctx, 'recordRiskAssessment', v.agencyId);
     const assessment: Assessment =
       v.method === 'LEC' ? { method: 'LEC', factors: v.lec! } : { method: 'RISK_MATRIX', factors: v.matrix! };
     const { score, level } = grade(assessment, ctx.config.riskBands);
     return ctx.db.transaction(async (tx) => {
-      await requireEnterprise(tx, v.enterpriseId);
+      await requireEnterpriseInArea(tx, ctx, 'recordRiskAssessment', v.enterpriseId);
       if (v.agencyId) await requireContractedAgency(tx, v.agencyId, v.enterpriseId, 'input.agencyId');
       const record = {
         enterpriseId: v.enterpriseId,
@@ -97,12 +103,20 @@ export const Mutation = {
   },
 
   async reportHazard(_: unknown, { input }: { input: unknown }, ctx: SupervisionContext) {
+    requireWriter(ctx, 'reportHazard');
     const v = validate(reportHazardInput, input);
+    requireOwnAgency(ctx, 'reportHazard', v.agencyId);
+    // An inspection hazard costs the enterprise's agencies points: only an authority finds one.
+    if (ctx.area.kind === 'enterprise' && v.source !== 'SELF_CHECK')
+      throw forbidden(
+        'reportHazard',
+        `an enterprise reports its own findings as source SELF_CHECK, not ${v.source}`,
+      );
     const today = shanghaiDay();
     const deadline = v.deadline ?? addDays(today, ctx.config.hazardDeadlineDays[v.level as HazardLevel]);
     checkDeadline('input.deadline', deadline, today);
     return ctx.db.transaction(async (tx) => {
-      await requireEnterprise(tx, v.enterpriseId);
+      await requireEnterpriseInArea(tx, ctx, 'reportHazard', v.enterpriseId);
       if (v.agencyId) await requireContractedAgency(tx, v.agencyId, v.enterpriseId, 'input.agencyId');
       const hazard = await insertHazard(tx, { ...v, deadline });
       // An inspection found what the self-check missed: the enterprise's agencies lose points.
@@ -121,11 +135,23 @@ export const Mutation = {
   },
 
   async transitionHazard(_: unknown, { input }: { input: unknown }, ctx: SupervisionContext) {
+    requireWriter(ctx, 'transitionHazard');
     const v = validate(hazardTransitionInput, input);
+    // The enterprise rectifies, the authority verifies: no one passes their own work.
+    if ((v.action === 'PASS_VERIFICATION' || v.action === 'FAIL_VERIFICATION') && !isAuthorityArea(ctx.area))
+      throw forbidden(
+        'transitionHazard',
+        `role ${ctx.caller.role} may not ${v.action}; verification is the authority's`,
+      );
     if (v.plan) checkDeadline('input.plan.deadline', v.plan.deadline, shanghaiDay());
     return ctx.db.transaction(async (tx) => {
-      const hazard = isUuid(v.hazardId) ? await lockHazard(tx, v.hazardId) : null;
+      const hazard = isUuid(v.hazardId) ? await lockHazard(tx, v.hazardId, ctx.area) : null;
       if (!hazard) throw notFound('Hazard', v.hazardId);
+      if (!hazard.inArea)
+        throw forbidden(
+          'transitionHazard',
+          `hazard ${hazard.id} belongs to an enterprise outside the caller's area (${describeArea(ctx.area)})`,
+        );
       const to = nextHazardStatus(hazard.status, v.action);
       if (!to)
         throw illegalTransition('Hazard', hazard.status, v.action, allowedHazardActions(hazard.status));
@@ -165,6 +191,7 @@ export const Mutation = {
   },
 
   async recordInspection(_: unknown, { input }: { input: unknown }, ctx: SupervisionContext) {
+    requireWriter(ctx, 'recordInspection', 'authority');
     const v = validate(recordInspectionInput, input);
     // A few minutes of clock skew between a field tablet and the server is tolerated.
     if (v.conductedAt.getTime() > Date.now() + 5 * 60_000)
@@ -172,10 +199,15 @@ export const Mutation = {
     if (v.conductedAt.getTime() < Date.UTC(2000, 0, 1))
       throw validationFailed('input.conductedAt', 'must not be before 2000');
     return ctx.db.transaction(async (tx) => {
-      await requireEnterprise(tx, v.enterpriseId);
+      await requireEnterpriseInArea(tx, ctx, 'recordInspection', v.enterpriseId);
       if (v.taskId) {
-        const task = await lockTask(tx, v.taskId);
+        const task = await lockTask(tx, v.taskId, ctx.area);
         if (!task) throw notFound('EnforcementTask', v.taskId);
+        if (!task.inArea)
+          throw forbidden(
+            'recordInspection',
+            `task ${task.id} lies outside the caller's area (${describeArea(ctx.area)})`,
+          );
         if (task.enterpriseId !== v.enterpriseId)
           throw validationFailed('input.taskId', 'the task concerns another enterprise');
         if (task.status !== 'TAKEN')
@@ -192,6 +224,10 @@ export const Mutation = {
   },
 
   escalateOverdueHazards(_: unknown, args: { district?: string | null }, ctx: SupervisionContext) {
-    return escalateOverdueHazards(ctx.db, new Date(), args.district ?? null);
+    requireWriter(ctx, 'escalateOverdueHazards', 'authority');
+    if (args.district) requireDistrict(ctx, 'escalateOverdueHazards', args.district);
+    // Without a district, a district's authority escalates its own district, never the city.
+    const district = args.district ?? (ctx.area.kind === 'district' ? ctx.area.district : null);
+    return escalateOverdueHazards(ctx.db, new Date(), district);
   },
 };

@@ -48,7 +48,7 @@ export const Query = {
     }
     const filter = args.filter ?? {};
     const after = args.after ? decodeCursor(args.after) : null;
-    const page = await listEnterprises(ctx.db, filter, first, after);
+    const page = await listEnterprises(ctx.db, filter, ctx.area, first, after);
     // Later fields of the same request (grid, risks…) find these rows without another query.
     for (const row of page.rows) ctx.loaders.enterprise.prime(row.id, row);
     return { ...page, filter };
@@ -63,5 +63,5 @@ export const EnterpriseConnection = {
   }),
   // Counted only when asked for: a count over a city-wide filter is the expensive part of a page.
   totalCount: (c: EnterpriseConnectionSource, _: unknown, ctx: SupervisionContext) =>
-    countEnterprises(ctx.db, c.filter),
+    countEnterprises(ctx.db, c.filter, ctx.area),
 };

@@ -13,6 +13,7 @@ import {
   hazardGroups,
   rectificationDays,
 } from '../store/statistics';
+import { requireDistrict } from './access';
 
 const HAZARD_LEVELS = ['GENERAL', 'MAJOR'] as const;
 const HAZARD_STATUSES = ['REPORTED', 'RECTIFYING', 'PENDING_VERIFICATION', 'CLOSED'] as const;
@@ -39,6 +40,7 @@ async function districtStatistics(
   ctx: SupervisionContext,
 ) {
   checkDistrict(district);
+  requireDistrict(ctx, 'districtStatistics', district);
   const today = shanghaiDay();
   const current = Number(today.slice(0, 4));
   if (year < 2000 || year > current + 1)
@@ -114,7 +116,7 @@ async function riskMap(
 ) {
   const max = limit ?? 2000;
   checkBox(bbox, max);
-  const rows = await enterprisesInBox(ctx.db, bbox, max + 1);
+  const rows = await enterprisesInBox(ctx.db, bbox, max + 1, ctx.area);
   const shown = rows.slice(0, max);
   return {
     geojson: {

@@ -1,4 +1,5 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { auditQueries } from '../../../common/audit';
 import { DateScalar, DateTimeScalar } from '../../../common/scalars';
 import type { SupervisionContext } from '../context';
 import {
@@ -23,7 +24,13 @@ export const resolvers = {
   Date: DateScalar,
   DateTime: DateTimeScalar,
   JSON: JSONScalar,
-  Query: { ...Query, ...EnforcementQueries, ...StatisticsQueries, ...AgencyQueries },
+  Query: {
+    ...Query,
+    ...EnforcementQueries,
+    ...StatisticsQueries,
+    ...AgencyQueries,
+    ...auditQueries('supervision'),
+  },
   Mutation: { ...Mutation, ...EnforcementMutations, ...AgencyMutations },
   ServiceAgency,
   EnforcementTask,

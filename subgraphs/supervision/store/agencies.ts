@@ -1,5 +1,8 @@
 import type { Queryable } from '../../../common/db';
 import type { AgencyMisses } from '../domain/agencyScore';
+import { WHOLE_CITY, agencyInArea, enterpriseInArea, inArea } from './area';
+import type { Area } from './area';
+import { ENTERPRISE_COLUMNS } from './enterprises';
 import type { EnterpriseRow, ServiceAgencyRow } from './rows';
 
 const COLUMNS = `a.id, a.name, a.credit_code AS "creditCode", a.score, a.blacklisted_at AS "blacklistedAt",
@@ -7,48 +10,65 @@ const COLUMNS = `a.id, a.name, a.credit_code AS "creditCode", a.score, a.blackli
   (SELECT round(avg(r.stars), 2)::float8 FROM supervision.agency_rating r WHERE r.agency_id = a.id) AS "averageRating",
   (SELECT count(*)::int FROM supervision.agency_rating r WHERE r.agency_id = a.id) AS "ratingsCount"`;
 
-export function agenciesByIds(db: Queryable, ids: readonly string[]): Promise<ServiceAgencyRow[]> {
-  return db.query<ServiceAgencyRow>(
-    `SELECT ${COLUMNS} FROM supervision.service_agency a WHERE a.id = ANY($1::uuid[])`,
-    [ids],
-  );
-}
-
-/** Every agency, by name; only blacklisted ones (or only the others) when `blacklisted` is given. */
-export function listAgencies(db: Queryable, blacklisted: boolean | null): Promise<ServiceAgencyRow[]> {
+/** The agencies with these ids that `area` shows. */
+export function agenciesByIds(
+  db: Queryable,
+  ids: readonly string[],
+  area: Area,
+): Promise<ServiceAgencyRow[]> {
+  const params: unknown[] = [ids];
   return db.query<ServiceAgencyRow>(
     `SELECT ${COLUMNS} FROM supervision.service_agency a
-     WHERE $1::boolean IS NULL OR (a.blacklisted_at IS NOT NULL) = $1::boolean
-     ORDER BY a.name, a.id`,
-    [blacklisted],
+     WHERE a.id = ANY($1::uuid[]) AND ${agencyInArea(area, params)}`,
+    params,
   );
 }
 
-/** The agencies contracted by the given enterprises, tagged with the enterprise, by name. */
+/** The agencies `area` shows, by name; only blacklisted ones (or only the others) when `blacklisted` is given. */
+export function listAgencies(
+  db: Queryable,
+  blacklisted: boolean | null,
+  area: Area,
+): Promise<ServiceAgencyRow[]> {
+  const params: unknown[] = [blacklisted];
+  return db.query<ServiceAgencyRow>(
+    `SELECT ${COLUMNS} FROM supervision.service_agency a
+     WHERE ($1::boolean IS NULL OR (a.blacklisted_at IS NOT NULL) = $1::boolean) AND ${agencyInArea(area, params)}
+     ORDER BY a.name, a.id`,
+    params,
+  );
+}
+
+/** The agencies contracted by the given enterprises that `area` shows, tagged with the enterprise, by name. */
 export function agenciesByEnterpriseIds(
   db: Queryable,
   enterpriseIds: readonly string[],
+  area: Area,
 ): Promise<(ServiceAgencyRow & { enterpriseId: string })[]> {
+  const params: unknown[] = [enterpriseIds];
   return db.query(
     `SELECT c.enterprise_id AS "enterpriseId", ${COLUMNS}
      FROM supervision.agency_contract c JOIN supervision.service_agency a ON a.id = c.agency_id
-     WHERE c.enterprise_id = ANY($1::uuid[]) ORDER BY a.name, a.id`,
-    [enterpriseIds],
+     WHERE c.enterprise_id = ANY($1::uuid[]) AND ${agencyInArea(area, params)}
+       AND ${inArea(area, params, { enterprise: 'c.enterprise_id' })}
+     ORDER BY a.name, a.id`,
+    params,
   );
 }
 
-/** The client enterprises of the given agencies, tagged with the agency, by name. */
+/** The client enterprises of the given agencies that lie in `area`, tagged with the agency, by name. */
 export function clientsByAgencyIds(
   db: Queryable,
   agencyIds: readonly string[],
+  area: Area,
 ): Promise<(EnterpriseRow & { agencyId: string })[]> {
+  const params: unknown[] = [agencyIds];
   return db.query(
-    `SELECT c.agency_id AS "agencyId", e.id, e.name, e.credit_code AS "creditCode", e.category, e.tier,
-       e.district_code AS "districtCode", e.address, e.lat, e.lon, e.risk_level AS "riskLevel",
-       e.registered_at AS "registeredAt"
+    `SELECT c.agency_id AS "agencyId", ${ENTERPRISE_COLUMNS}
      FROM supervision.agency_contract c JOIN supervision.enterprise e ON e.id = c.enterprise_id
-     WHERE c.agency_id = ANY($1::uuid[]) ORDER BY e.name, e.id`,
-    [agencyIds],
+     WHERE c.agency_id = ANY($1::uuid[]) AND ${enterpriseInArea(area, params)}
+     ORDER BY e.name, e.id`,
+    params,
   );
 }
 
@@ -60,7 +80,8 @@ export async function insertAgency(
     `INSERT INTO supervision.service_agency (name, credit_code) VALUES ($1, $2) RETURNING id`,
     [a.name, a.creditCode],
   );
-  const [agency] = await agenciesByIds(db, [row!.id]);
+  // The register's own answer to the authority that registered it, whatever its area shows later.
+  const [agency] = await agenciesByIds(db, [row!.id], WHOLE_CITY);
   return agency!;
 }
 

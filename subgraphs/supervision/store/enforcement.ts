@@ -1,5 +1,7 @@
 import type { Queryable } from '../../../common/db';
 import { REPEATED_ALARMS } from '../domain/priority';
+import { inArea } from './area';
+import type { Area, Placement } from './area';
 import type { RiskLevel } from './rows';
 
 export type TaskKind = 'CLUE' | 'HAZARD' | 'REPEATED_ALARMS' | 'INSPECTION_TARGET';
@@ -25,16 +27,29 @@ const COLUMNS = `id, kind, source_refs AS "sourceRefs", district_code AS "distri
   reason, status, created_at AS "createdAt", taken_by AS "takenBy", taken_at AS "takenAt", closed_at AS "closedAt",
   true AS persisted`;
 
-export function tasksByIds(db: Queryable, ids: readonly string[]): Promise<TaskRow[]> {
-  return db.query<TaskRow>(`SELECT ${COLUMNS} FROM supervision.enforcement_task WHERE id = ANY($1::text[])`, [
-    ids,
-  ]);
+/** A task is where its own district column says (a clue's task may name an enterprise the register lacks). */
+const TASK: Placement = { enterprise: 'enterprise_id', district: 'district_code' };
+
+/** The tasks with these ids that lie in `area`. */
+export function tasksByIds(db: Queryable, ids: readonly string[], area: Area): Promise<TaskRow[]> {
+  const params: unknown[] = [ids];
+  return db.query<TaskRow>(
+    `SELECT ${COLUMNS} FROM supervision.enforcement_task WHERE id = ANY($1::text[]) AND ${inArea(area, params, TASK)}`,
+    params,
+  );
 }
 
-export async function lockTask(db: Queryable, id: string): Promise<TaskRow | null> {
-  const [row] = await db.query<TaskRow>(
-    `SELECT ${COLUMNS} FROM supervision.enforcement_task WHERE id = $1 FOR UPDATE`,
-    [id],
+/** Reads a task and locks it; says in the same statement whether it lies in `area`. */
+export async function lockTask(
+  db: Queryable,
+  id: string,
+  area: Area,
+): Promise<(TaskRow & { inArea: boolean }) | null> {
+  const params: unknown[] = [id];
+  const [row] = await db.query<TaskRow & { inArea: boolean }>(
+    `SELECT ${COLUMNS}, ${inArea(area, params, TASK)} AS "inArea"
+     FROM supervision.enforcement_task WHERE id = $1 FOR UPDATE OF enforcement_task`,
+    params,
   );
   return row ?? null;
 }

@@ -1,19 +1,39 @@
 import type { Queryable } from '../../../common/db';
+import { enterpriseInArea } from './area';
+import type { Area } from './area';
 import type { EnterpriseRow, RiskLevel } from './rows';
 
-const COLUMNS = `id, name, credit_code AS "creditCode", category, tier, district_code AS "districtCode", address,
-  lat, lon, risk_level AS "riskLevel", registered_at AS "registeredAt"`;
+/** The columns of an {@link EnterpriseRow}, over supervision.enterprise under alias `e`. */
+export const ENTERPRISE_COLUMNS = `e.id, e.name, e.credit_code AS "creditCode", e.category, e.tier,
+  e.district_code AS "districtCode", e.address, e.lat, e.lon, e.risk_level AS "riskLevel",
+  e.registered_at AS "registeredAt",
+  CASE WHEN e.safety_manager_name IS NOT NULL THEN json_build_object('name', e.safety_manager_name,
+    'phone', e.safety_manager_phone, 'idNumber', e.safety_manager_id_number) END AS "safetyManager"`;
 
-export function enterprisesByIds(db: Queryable, ids: readonly string[]): Promise<EnterpriseRow[]> {
-  return db.query<EnterpriseRow>(`SELECT ${COLUMNS} FROM supervision.enterprise WHERE id = ANY($1::uuid[])`, [
-    ids,
-  ]);
+/** The enterprises with these ids that lie in `area`; the others are absent from the answer. */
+export function enterprisesByIds(
+  db: Queryable,
+  ids: readonly string[],
+  area: Area,
+): Promise<EnterpriseRow[]> {
+  const params: unknown[] = [ids];
+  return db.query<EnterpriseRow>(
+    `SELECT ${ENTERPRISE_COLUMNS} FROM supervision.enterprise e
+     WHERE e.id = ANY($1::uuid[]) AND ${enterpriseInArea(area, params)}`,
+    params,
+  );
 }
 
-export function enterprisesByCreditCodes(db: Queryable, codes: readonly string[]): Promise<EnterpriseRow[]> {
+export function enterprisesByCreditCodes(
+  db: Queryable,
+  codes: readonly string[],
+  area: Area,
+): Promise<EnterpriseRow[]> {
+  const params: unknown[] = [codes];
   return db.query<EnterpriseRow>(
-    `SELECT ${COLUMNS} FROM supervision.enterprise WHERE credit_code = ANY($1::text[])`,
-    [codes],
+    `SELECT ${ENTERPRISE_COLUMNS} FROM supervision.enterprise e
+     WHERE e.credit_code = ANY($1::text[]) AND ${enterpriseInArea(area, params)}`,
+    params,
   );
 }
 
@@ -31,18 +51,19 @@ export interface EnterpriseCursor {
   id: string;
 }
 
-function where(filter: EnterpriseFilter, params: unknown[]): string[] {
-  const clauses: string[] = [];
+/** The filter's clauses, after the area's: the area is never optional. */
+function where(filter: EnterpriseFilter, area: Area, params: unknown[]): string[] {
+  const clauses: string[] = [enterpriseInArea(area, params)];
   const add = (sql: (p: string) => string, value: unknown) => {
     params.push(value);
     clauses.push(sql(`$${params.length}`));
   };
-  if (filter.districtCode) add((p) => `district_code = ${p}`, filter.districtCode);
-  if (filter.tier) add((p) => `tier = ${p}`, filter.tier);
-  if (filter.category) add((p) => `category = ${p}`, filter.category);
-  if (filter.riskLevel) add((p) => `risk_level = ${p}`, filter.riskLevel);
+  if (filter.districtCode) add((p) => `e.district_code = ${p}`, filter.districtCode);
+  if (filter.tier) add((p) => `e.tier = ${p}`, filter.tier);
+  if (filter.category) add((p) => `e.category = ${p}`, filter.category);
+  if (filter.riskLevel) add((p) => `e.risk_level = ${p}`, filter.riskLevel);
   // strpos avoids LIKE wildcards in user input.
-  if (filter.nameContains) add((p) => `strpos(lower(name), lower(${p})) > 0`, filter.nameContains);
+  if (filter.nameContains) add((p) => `strpos(lower(e.name), lower(${p})) > 0`, filter.nameContains);
   return clauses;
 }
 
@@ -53,30 +74,31 @@ function where(filter: EnterpriseFilter, params: unknown[]): string[] {
 export async function listEnterprises(
   db: Queryable,
   filter: EnterpriseFilter,
+  area: Area,
   first: number,
   after: EnterpriseCursor | null,
 ): Promise<{ rows: EnterpriseRow[]; hasNextPage: boolean }> {
   const params: unknown[] = [];
-  const clauses = where(filter, params);
+  const clauses = where(filter, area, params);
   if (after) {
     params.push(after.name, after.id);
-    clauses.push(`(name, id) > ($${params.length - 1}, $${params.length}::uuid)`);
+    clauses.push(`(e.name, e.id) > ($${params.length - 1}, $${params.length}::uuid)`);
   }
   params.push(first + 1);
   const rows = await db.query<EnterpriseRow>(
-    `SELECT ${COLUMNS} FROM supervision.enterprise
-     ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''}
-     ORDER BY name, id LIMIT $${params.length}`,
+    `SELECT ${ENTERPRISE_COLUMNS} FROM supervision.enterprise e
+     WHERE ${clauses.join(' AND ')}
+     ORDER BY e.name, e.id LIMIT $${params.length}`,
     params,
   );
   return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
 }
 
-export async function countEnterprises(db: Queryable, filter: EnterpriseFilter): Promise<number> {
+export async function countEnterprises(db: Queryable, filter: EnterpriseFilter, area: Area): Promise<number> {
   const params: unknown[] = [];
-  const clauses = where(filter, params);
+  const clauses = where(filter, area, params);
   const [row] = await db.query<{ count: number }>(
-    `SELECT count(*) AS count FROM supervision.enterprise ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''}`,
+    `SELECT count(*) AS count FROM supervision.enterprise e WHERE ${clauses.join(' AND ')}`,
     params,
   );
   return row!.count;
@@ -95,8 +117,8 @@ export interface NewEnterprise {
 
 export async function insertEnterprise(db: Queryable, e: NewEnterprise): Promise<EnterpriseRow> {
   const [row] = await db.query<EnterpriseRow>(
-    `INSERT INTO supervision.enterprise (name, credit_code, category, tier, district_code, address, lat, lon)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
+    `INSERT INTO supervision.enterprise AS e (name, credit_code, category, tier, district_code, address, lat, lon)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${ENTERPRISE_COLUMNS}`,
     [e.name, e.creditCode, e.category, e.tier, e.districtCode, e.address, e.lat, e.lon],
   );
   return row!;
@@ -113,8 +135,20 @@ export async function refreshRiskLevel(db: Queryable, enterpriseId: string): Pro
   );
 }
 
-/** Takes a row lock so concurrent writes about one enterprise serialise. Returns false when it does not exist. */
-export async function lockEnterprise(db: Queryable, id: string): Promise<boolean> {
-  const rows = await db.query(`SELECT 1 FROM supervision.enterprise WHERE id = $1::uuid FOR UPDATE`, [id]);
-  return rows.length === 1;
+/**
+ * Takes a row lock so concurrent writes about one enterprise serialise, and says in the same
+ * statement whether the enterprise lies in `area`: null when it does not exist.
+ */
+export async function lockEnterprise(
+  db: Queryable,
+  id: string,
+  area: Area,
+): Promise<{ districtCode: string; inArea: boolean } | null> {
+  const params: unknown[] = [id];
+  const [row] = await db.query<{ districtCode: string; inArea: boolean }>(
+    `SELECT e.district_code AS "districtCode", ${enterpriseInArea(area, params)} AS "inArea"
+     FROM supervision.enterprise e WHERE e.id = $1::uuid FOR UPDATE OF e`,
+    params,
+  );
+  return row ?? null;
 }

@@ -1,32 +1,55 @@
 import type { Queryable } from '../../../common/db';
+import { inArea } from './area';
+import type { Area } from './area';
 import type { HazardEventRow, HazardLevel, HazardRow, HazardStatus, RectificationPlan } from './rows';
 
 const COLUMNS = `id, enterprise_id AS "enterpriseId", description, level, status, source, found_by AS "foundBy",
   found_at AS "foundAt", deadline, plan, closed_at AS "closedAt", escalated_at AS "escalatedAt", agency_id AS "agencyId"`;
 
-export function hazardsByIds(db: Queryable, ids: readonly string[]): Promise<HazardRow[]> {
-  return db.query<HazardRow>(`SELECT ${COLUMNS} FROM supervision.hazard WHERE id = ANY($1::uuid[])`, [ids]);
-}
-
-/** Every hazard of the given enterprises, newest first; callers narrow by status in memory. */
-export function hazardsByEnterpriseIds(
-  db: Queryable,
-  enterpriseIds: readonly string[],
-): Promise<HazardRow[]> {
+/** The hazards with these ids whose enterprise lies in `area`. */
+export function hazardsByIds(db: Queryable, ids: readonly string[], area: Area): Promise<HazardRow[]> {
+  const params: unknown[] = [ids];
   return db.query<HazardRow>(
-    `SELECT ${COLUMNS} FROM supervision.hazard WHERE enterprise_id = ANY($1::uuid[]) ORDER BY found_at DESC, id`,
-    [enterpriseIds],
+    `SELECT ${COLUMNS} FROM supervision.hazard
+     WHERE id = ANY($1::uuid[]) AND ${inArea(area, params, { enterprise: 'enterprise_id' })}`,
+    params,
   );
 }
 
+/** Every hazard of the given enterprises in `area`, newest first; callers narrow by status in memory. */
+export function hazardsByEnterpriseIds(
+  db: Queryable,
+  enterpriseIds: readonly string[],
+  area: Area,
+): Promise<HazardRow[]> {
+  const params: unknown[] = [enterpriseIds];
+  return db.query<HazardRow>(
+    `SELECT ${COLUMNS} FROM supervision.hazard
+     WHERE enterprise_id = ANY($1::uuid[]) AND ${inArea(area, params, { enterprise: 'enterprise_id' })}
+     ORDER BY found_at DESC, id`,
+    params,
+  );
+}
+
+/** The trails of the given hazards whose enterprise lies in `area`. */
 export function hazardEventsByHazardIds(
   db: Queryable,
   hazardIds: readonly string[],
+  area: Area,
 ): Promise<HazardEventRow[]> {
+  const params: unknown[] = [hazardIds];
+  // The city sees every trail: no need to visit the hazards for their enterprise.
+  const placed =
+    area.kind === 'city'
+      ? 'true'
+      : `EXISTS (SELECT 1 FROM supervision.hazard h WHERE h.id = ev.hazard_id
+           AND ${inArea(area, params, { enterprise: 'h.enterprise_id' })})`;
   return db.query<HazardEventRow>(
-    `SELECT id, hazard_id AS "hazardId", action, from_status AS "from", to_status AS "to", actor AS "by", note, at
-     FROM supervision.hazard_event WHERE hazard_id = ANY($1::uuid[]) ORDER BY hazard_id, id`,
-    [hazardIds],
+    `SELECT ev.id, ev.hazard_id AS "hazardId", ev.action, ev.from_status AS "from", ev.to_status AS "to",
+       ev.actor AS "by", ev.note, ev.at
+     FROM supervision.hazard_event ev WHERE ev.hazard_id = ANY($1::uuid[]) AND ${placed}
+     ORDER BY ev.hazard_id, ev.id`,
+    params,
   );
 }
 
@@ -88,11 +111,20 @@ export function escalateOverdue(db: Queryable, today: string, district: string |
   );
 }
 
-/** Reads a hazard and locks it for the rest of the transaction, so two steps cannot race. */
-export async function lockHazard(db: Queryable, id: string): Promise<HazardRow | null> {
-  const [row] = await db.query<HazardRow>(
-    `SELECT ${COLUMNS} FROM supervision.hazard WHERE id = $1::uuid FOR UPDATE`,
-    [id],
+/**
+ * Reads a hazard and locks it for the rest of the transaction, so two steps cannot race; says in
+ * the same statement whether its enterprise lies in `area`.
+ */
+export async function lockHazard(
+  db: Queryable,
+  id: string,
+  area: Area,
+): Promise<(HazardRow & { inArea: boolean }) | null> {
+  const params: unknown[] = [id];
+  const [row] = await db.query<HazardRow & { inArea: boolean }>(
+    `SELECT ${COLUMNS}, ${inArea(area, params, { enterprise: 'enterprise_id' })} AS "inArea"
+     FROM supervision.hazard WHERE id = $1::uuid FOR UPDATE OF hazard`,
+    params,
   );
   return row ?? null;
 }

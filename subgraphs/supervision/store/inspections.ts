@@ -1,16 +1,22 @@
 import type { Queryable } from '../../../common/db';
+import { inArea } from './area';
+import type { Area } from './area';
 import type { InspectionRow } from './rows';
 
 const COLUMNS = `id, enterprise_id AS "enterpriseId", conducted_at AS "conductedAt", kind, inspectors, findings, result, task_id AS "taskId"`;
 
+/** Every inspection of the given enterprises in `area`, most recent first. */
 export function inspectionsByEnterpriseIds(
   db: Queryable,
   enterpriseIds: readonly string[],
+  area: Area,
 ): Promise<InspectionRow[]> {
+  const params: unknown[] = [enterpriseIds];
   return db.query<InspectionRow>(
-    `SELECT ${COLUMNS} FROM supervision.inspection WHERE enterprise_id = ANY($1::uuid[])
+    `SELECT ${COLUMNS} FROM supervision.inspection
+     WHERE enterprise_id = ANY($1::uuid[]) AND ${inArea(area, params, { enterprise: 'enterprise_id' })}
      ORDER BY conducted_at DESC, id`,
-    [enterpriseIds],
+    params,
   );
 }
 

@@ -1,19 +1,24 @@
 import type { Queryable } from '../../../common/db';
+import { inArea } from './area';
+import type { Area } from './area';
 import type { RiskLevel, RiskPointRow } from './rows';
 
 const COLUMNS = `id, enterprise_id AS "enterpriseId", name, level, method, score, factors,
   control_measures AS "controlMeasures", control_tier AS "controlTier", assessed_at AS "assessedAt",
   assessed_by AS "assessedBy", agency_id AS "agencyId"`;
 
-/** Every risk point of the given enterprises, most severe first. */
+/** Every risk point of the given enterprises in `area`, most severe first. */
 export function riskPointsByEnterpriseIds(
   db: Queryable,
   enterpriseIds: readonly string[],
+  area: Area,
 ): Promise<RiskPointRow[]> {
+  const params: unknown[] = [enterpriseIds];
   return db.query<RiskPointRow>(
-    `SELECT ${COLUMNS} FROM supervision.risk_point WHERE enterprise_id = ANY($1::uuid[])
+    `SELECT ${COLUMNS} FROM supervision.risk_point
+     WHERE enterprise_id = ANY($1::uuid[]) AND ${inArea(area, params, { enterprise: 'enterprise_id' })}
      ORDER BY array_position(ARRAY['MAJOR', 'SIGNIFICANT', 'GENERAL', 'LOW'], level), name, id`,
-    [enterpriseIds],
+    params,
   );
 }
 

@@ -16,6 +16,14 @@ export interface EnterpriseRow {
   lon: number | null;
   riskLevel: RiskLevel | null;
   registeredAt: Date;
+  safetyManager: SafetyContact | null;
+}
+
+/** Personal data: a named person's mobile number and resident ID number. */
+export interface SafetyContact {
+  name: string;
+  phone: string;
+  idNumber: string;
 }
 
 export interface RiskPointRow {

@@ -1,0 +1,4 @@
+export * from './caller';
+export * from './devSecret';
+export * from './signedCaller';
+export * from './tokens';
