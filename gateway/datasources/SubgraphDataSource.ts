@@ -1,12 +1,13 @@
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { Agent } from 'undici';
-import { fetch as undiciFetch } from 'undici';
+import { errors as undiciErrors } from 'undici';
 import { CALLER_HEADER, signCaller } from '../../common/auth';
 import type { Caller } from '../../common/auth';
 import { AppError, ErrorCode, PUBLIC_ERROR_CODES } from '../../common/errors';
 import { REQUEST_ID_HEADER } from '../../common/http/requestId';
 import type { Logger } from '../../common/logger';
 import type { Metrics } from '../../common/metrics';
+import { createRequestFetcher } from './requestFetcher';
 
 export interface SubgraphDataSourceOptions {
   /** Subgraph name, as in the supergraph; errors carry it as `extensions.serviceName`. */
@@ -33,8 +34,15 @@ type Fetcher = NonNullable<NonNullable<ConstructorParameters<typeof RemoteGraphQ
 
 // Checked by name, not instanceof: undici's DOMException may come from another realm (a VM context).
 const isTimeout = (err: unknown): boolean => {
-  const e = err as { name?: unknown; cause?: { name?: unknown } } | null;
-  return e?.name === 'TimeoutError' || e?.cause?.name === 'TimeoutError';
+  const e = err as { name?: unknown; code?: unknown; cause?: { name?: unknown } } | null;
+  return (
+    err instanceof undiciErrors.HeadersTimeoutError ||
+    err instanceof undiciErrors.BodyTimeoutError ||
+    e?.code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    e?.code === 'UND_ERR_BODY_TIMEOUT' ||
+    e?.name === 'TimeoutError' ||
+    e?.cause?.name === 'TimeoutError'
+  );
 };
 
 /**
@@ -46,14 +54,11 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> 
 
   constructor(options: SubgraphDataSourceOptions) {
     const subgraph = options.name;
-    const fetcher = (async (url: string, init: Record<string, unknown>) => {
+    const send = createRequestFetcher({ dispatcher: options.dispatcher, timeoutMs: options.timeoutMs });
+    const fetcher = (async (url: string, init: Parameters<typeof send>[1]) => {
       const stop = options.metrics.subgraphFetchDuration.startTimer({ subgraph });
       try {
-        const res = await undiciFetch(url, {
-          ...init,
-          dispatcher: options.dispatcher,
-          signal: AbortSignal.timeout(options.timeoutMs),
-        });
+        const res = await send(url, init);
         stop({ outcome: res.ok ? 'success' : 'error' });
         return res;
       } catch (err) {
