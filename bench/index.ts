@@ -1,5 +1,5 @@
-// `npm run bench [-- --quick]`: measurements side by side in one run, printed as a table and
-// written to bench/results/. Uses DATABASE_URL / REDIS_URL when set, the embedded defaults otherwise.
+// `npm run bench:alarms [-- --quick]` (also the first half of `npm run bench`): live-alarm measurements
+// side by side in one run, printed as a table and written to bench/results/alarms.json. Uses DATABASE_URL / REDIS_URL when set, the embedded defaults otherwise.
 import { randomBytes } from 'node:crypto';
 import { Role, signDevToken } from '../common/auth';
 import { mkdirSync, writeFileSync } from 'node:fs';

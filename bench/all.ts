@@ -1,0 +1,40 @@
+// `npm run bench [-- --quick] [-- --processes]`: the live-alarm benchmark, then the gateways side
+// by side, each in a fresh process; `npm run bench:alarms` and `npm run bench:gateways` run one.
+// Options are handed to the benchmark that understands them.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean' },
+    processes: { type: 'boolean' },
+    scenario: { type: 'string', multiple: true },
+    connections: { type: 'string' },
+    target: { type: 'string', multiple: true },
+    workload: { type: 'string', multiple: true },
+  },
+});
+
+const args = (names: (keyof typeof values)[]): string[] =>
+  names.flatMap((name) => {
+    const value = values[name];
+    if (value === undefined || value === false) return [];
+    if (value === true) return [`--${name}`];
+    return (Array.isArray(value) ? value : [value]).flatMap((v) => [`--${name}`, v]);
+  });
+
+const runs: [string, string[]][] = [
+  ['index.ts', args(['quick', 'processes', 'scenario'])],
+  [join('gateways', 'index.ts'), args(['quick', 'processes', 'connections', 'target', 'workload'])],
+];
+for (const [script, scriptArgs] of runs) {
+  const { status } = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(__dirname, script), ...scriptArgs],
+    {
+      stdio: 'inherit',
+    },
+  );
+  if (status !== 0) process.exit(status ?? 1);
+}
