@@ -26,6 +26,9 @@ async function main(): Promise<void> {
       console.log(`${target} already holds enterprises: nothing seeded.`);
       return;
     }
+    // Planner statistics for the new rows now, not whenever autovacuum runs (if it runs at all):
+    // without them city-scale lookups by enterprise were planned as sequential scans.
+    await engine.handle().exec('ANALYZE');
     console.log(`Seeded ${target} at ${scale} scale in ${((Date.now() - started) / 1000).toFixed(1)} s:`);
     for (const [table, count] of Object.entries(result.counts)) console.log(`  ${table.padEnd(24)} ${count}`);
   } finally {
