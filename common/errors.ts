@@ -42,6 +42,8 @@ export enum ErrorCode {
   OPERATION_NOT_IN_SAFELIST = 'OPERATION_NOT_IN_SAFELIST',
   /** The partner sent more requests than its rate allows (HTTP 429); `Retry-After` says when to try again. */
   RATE_LIMITED = 'RATE_LIMITED',
+  /** The hash of an automatically persisted query is not stored (yet): send the query text with it (HTTP 200, as Apollo Server answers it). */
+  PERSISTED_QUERY_NOT_FOUND = 'PERSISTED_QUERY_NOT_FOUND',
   /** A subgraph did not answer (down, refused the connection, or answered with an HTTP error). */
   SUBGRAPH_UNAVAILABLE = 'SUBGRAPH_UNAVAILABLE',
   /** A subgraph did not answer within the gateway's per-subgraph timeout. */

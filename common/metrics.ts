@@ -24,6 +24,8 @@ export interface Metrics {
   readonly subgraphFetchDuration: Histogram<'subgraph' | 'outcome'>;
   /** Gateway only: failed subgraph fetches by `subgraph` and error `code` (e.g. `SUBGRAPH_TIMEOUT`). */
   readonly subgraphErrors: Counter<'subgraph' | 'code'>;
+  /** Gateway only: subgraph fetches that shared an identical call already in flight instead of sending their own, by `subgraph`. */
+  readonly subgraphFetchesDeduplicated: Counter<'subgraph'>;
   /**
    * Cache lookups by `cache` (a short fixed name, e.g. `query_plan`, `enterprise_by_id`) and
    * `result` (`hit` | `miss`). Any code holding the metrics may count: `metrics.cacheLookups.inc({ cache, result: 'hit' })`.
@@ -72,6 +74,12 @@ export function createMetrics(options: MetricsOptions): Metrics {
       name: 'gateway_subgraph_errors_total',
       help: 'Failed subgraph fetches by subgraph and error code',
       labelNames: ['subgraph', 'code'],
+      registers,
+    }),
+    subgraphFetchesDeduplicated: new Counter({
+      name: 'gateway_subgraph_fetches_deduplicated_total',
+      help: 'Subgraph fetches answered by an identical call already in flight, by subgraph',
+      labelNames: ['subgraph'],
       registers,
     }),
     cacheLookups: new Counter({

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { logLevel, optionalUrl, parseConfig, port } from '../common/config';
@@ -5,8 +6,10 @@ import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '../common/auth';
 import { ConfigError } from '../common/config';
 import { SCHEMA_DIR, SUPERGRAPH_PATH } from '../subgraphs/catalog';
 import type { AuthConfig } from './auth/authenticator';
-import { DEFAULT_QUERY_LIMITS } from './security/limits';
+import type { CacheConfig } from './cache';
+import { DEFAULT_QUERY_LIMITS, parseByteSize } from './security/limits';
 import type { QueryLimits } from './security/limits';
+import type { PersistedQueriesConfig } from './security/persistedQueries';
 import type { PartnerRateLimitConfig } from './security/rateLimit';
 import { DEFAULT_PARTNER_OPERATIONS_DIR } from './security/safelist';
 
@@ -27,6 +30,19 @@ const schema = z.object({
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(10_000),
   /** Keep-alive sockets per subgraph. @default 64 */
   SUBGRAPH_CONNECTIONS: z.coerce.number().int().min(1).max(1024).default(64),
+  /** Identical queries in flight at the same moment, for callers of the same access scope, share one subgraph call (never mutations). @default true */
+  SUBGRAPH_DEDUP: bool(true),
+  /** gzip/deflate/br responses of 1 KB and more to clients that accept it (the playground page is precompressed). @default true */
+  COMPRESSION: bool(true),
+  /**
+   * Processes serving the port: 1 runs the gateway in this process; more, or `auto` (one per
+   * CPU), forks that many workers under a supervising primary. More than 1 needs REDIS_URL.
+   * @default 1
+   */
+  GATEWAY_WORKERS: z
+    .string()
+    .regex(/^(auto|[1-9][0-9]{0,2})$/, "a number of processes (1-999) or 'auto'")
+    .default('1'),
   /** Largest accepted request body; larger ones are refused from their Content-Length (413). @default 1mb */
   BODY_LIMIT: z
     .string()
@@ -52,6 +68,35 @@ const schema = z.object({
   PARTNER_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(60),
   /** The partner rate limit's window, in seconds. @default 60 */
   PARTNER_RATE_WINDOW_S: z.coerce.number().int().min(1).max(86_400).default(60),
+  /**
+   * Automatic persisted queries: a client may send `extensions.persistedQuery.sha256Hash` instead
+   * of a text it sent before. The stored text meets the limits and field rules on every request.
+   * @default true
+   */
+  APQ: bool(true),
+  /** How long a persisted query's text is kept (in Redis, or in memory), in seconds (at most 30 days). @default 86400 (24 h) */
+  APQ_TTL_S: z.coerce.number().int().min(60).max(2_592_000).default(86_400),
+  /** Persisted query texts kept in process when REDIS_URL is unset, least recently used dropped first. @default 16mb */
+  APQ_MEMORY_LIMIT: z
+    .string()
+    .regex(/^\s*\d+(\.\d+)?\s*(b|kb|mb|gb)?\s*$/i, 'a size such as 16mb, 512kb or 1048576')
+    .default('16mb'),
+  /**
+   * Cache query answers and subgraph fetches for as long as the subgraphs' `@cacheControl` hints
+   * allow, per access scope; in Redis with REDIS_URL, else in this process (single process only).
+   * Mutations through the gateway and events on the supergraph's event streams invalidate.
+   * @default false
+   */
+  CACHE: bool(false),
+  /** Longest a cache entry lives, whatever the hints allow, in seconds. @default 300 */
+  CACHE_MAX_TTL_S: z.coerce.number().int().min(1).max(86_400).default(300),
+  /** Prefix of the cache's Redis keys; give each graph sharing one Redis its own. @default qsg:cache:v1: */
+  CACHE_KEY_PREFIX: z.string().min(1).default('qsg:cache:v1:'),
+  /** Bound of the in-process cache (used when REDIS_URL is unset). @default 64mb */
+  CACHE_MEMORY_LIMIT: z
+    .string()
+    .regex(/^\s*\d+(\.\d+)?\s*(b|kb|mb|gb)?\s*$/i, 'a size such as 64mb, 512kb or 1048576')
+    .default('64mb'),
   /** Serve GraphiQL to browsers at `/graphql` and `/`. @default true — set false in production if unwanted. */
   PLAYGROUND: bool(true),
   /** Example operations opened as the playground's tabs ('' for none). @default schema/examples.graphql */
@@ -106,6 +151,10 @@ export interface GatewayConfig {
   readonly subgraphUrls: Readonly<Record<string, string>>;
   readonly subgraphTimeoutMs: number;
   readonly subgraphConnections: number;
+  readonly subgraphDedup: boolean;
+  readonly compression: boolean;
+  /** Worker processes (`GATEWAY_WORKERS`, `auto` resolved); 1 = no cluster. */
+  readonly workers: number;
   readonly bodyLimit: string;
   readonly introspection: boolean;
   readonly fieldSuggestions: boolean;
@@ -113,7 +162,9 @@ export interface GatewayConfig {
   readonly limits: Readonly<QueryLimits>;
   readonly partnerOperationsDir: string;
   readonly partnerRateLimit: Readonly<PartnerRateLimitConfig>;
+  readonly persistedQueries: Readonly<PersistedQueriesConfig>;
   readonly playground: boolean;
+  readonly cache: Readonly<CacheConfig>;
   /** Examples file for the playground, or undefined for none. */
   readonly playgroundExamplesPath: string | undefined;
   readonly supergraphWatch: boolean;
@@ -162,6 +213,12 @@ export function loadGatewayConfig(
     throw new ConfigError(['JWT_ALGORITHMS: a JWT_SECRET verifies HS* algorithms only']);
   if (!raw.JWT_SECRET && algorithms.some((a) => a.startsWith('HS')))
     throw new ConfigError(['JWT_ALGORITHMS: HS* algorithms need JWT_SECRET, not a JWKS of public keys']);
+  const workers = raw.GATEWAY_WORKERS === 'auto' ? availableParallelism() : Number(raw.GATEWAY_WORKERS);
+  // Workers share no memory: what a single process keeps in it must live in Redis instead.
+  if (workers > 1 && !raw.REDIS_URL)
+    throw new ConfigError([
+      `GATEWAY_WORKERS: ${workers} workers need REDIS_URL; without it each worker would count partner rate limits alone (${workers} × PARTNER_RATE_LIMIT) and none could serve subscriptions (the gateway process reads events from Redis). Set REDIS_URL or GATEWAY_WORKERS=1`,
+    ]);
   return Object.freeze({
     port: raw.PORT,
     host: raw.HOST,
@@ -169,6 +226,9 @@ export function loadGatewayConfig(
     subgraphUrls: Object.freeze(subgraphUrls),
     subgraphTimeoutMs: raw.SUBGRAPH_TIMEOUT_MS,
     subgraphConnections: raw.SUBGRAPH_CONNECTIONS,
+    subgraphDedup: raw.SUBGRAPH_DEDUP,
+    compression: raw.COMPRESSION,
+    workers,
     bodyLimit: raw.BODY_LIMIT,
     introspection: raw.INTROSPECTION,
     fieldSuggestions: raw.FIELD_SUGGESTIONS,
@@ -184,7 +244,18 @@ export function loadGatewayConfig(
       points: raw.PARTNER_RATE_LIMIT,
       windowSeconds: raw.PARTNER_RATE_WINDOW_S,
     }),
+    persistedQueries: Object.freeze({
+      enabled: raw.APQ,
+      ttlSeconds: raw.APQ_TTL_S,
+      memoryBytes: parseByteSize(raw.APQ_MEMORY_LIMIT),
+    }),
     playground: raw.PLAYGROUND,
+    cache: Object.freeze({
+      enabled: raw.CACHE,
+      maxTtlSeconds: raw.CACHE_MAX_TTL_S,
+      memoryBytes: parseByteSize(raw.CACHE_MEMORY_LIMIT),
+      keyPrefix: raw.CACHE_KEY_PREFIX,
+    }),
     playgroundExamplesPath: raw.PLAYGROUND_EXAMPLES ? resolve(raw.PLAYGROUND_EXAMPLES) : undefined,
     supergraphWatch: raw.SUPERGRAPH_WATCH,
     supergraphPollMs: raw.SUPERGRAPH_POLL_MS,

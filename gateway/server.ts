@@ -9,6 +9,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
+import compression from 'compression';
 import express from 'express';
 import type { ExecutionResult, GraphQLSchema } from 'graphql';
 import { Agent } from 'undici';
@@ -23,6 +24,7 @@ import type { Logger } from '../common/logger';
 import { createMetrics } from '../common/metrics';
 import type { Metrics } from '../common/metrics';
 import { createAuthenticator } from './auth/authenticator';
+import { createGatewayCache, responseCachePlugin } from './cache';
 import type { GatewayConfig } from './config';
 import { SubgraphDataSource } from './datasources/SubgraphDataSource';
 import { checkGatewayReadiness } from './health/readiness';
@@ -31,11 +33,14 @@ import { subgraphsOf } from './health/subgraphs';
 import type { SubgraphEndpoint } from './health/subgraphs';
 import type { PlaygroundExample } from './playground/examples';
 import { createPlaygroundHandler } from './playground/page';
+import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
+import { cacheHeadersPlugin } from './plugins/cacheHeaders';
 import { gatewayMetricsPlugin } from './plugins/metrics';
 import { requestIdPlugin } from './plugins/requestId';
 import type { RequestIdContext } from './plugins/requestId';
 import { secureGateway } from './security/fieldRules';
 import { createRequestLimits } from './security/limits';
+import { createPersistedQueries } from './security/persistedQueries';
 import { createPartnerRateLimit } from './security/rateLimit';
 import { assertSocketAllowed, createSafelist } from './security/safelist';
 import { prepareSupergraph } from './security/supergraphRules';
@@ -68,6 +73,8 @@ export interface GatewayDeps {
 export interface GatewayContext extends RequestIdContext {
   /** The authenticated caller; every operation has one (anonymous requests never reach Apollo). */
   caller: Caller;
+  /** Resolve from the subgraphs, never from the caches (subscription events). */
+  bypassCache?: boolean;
 }
 
 export interface GatewayServer {
@@ -153,6 +160,7 @@ export function createGatewayServer(config: GatewayConfig, deps: GatewayDeps): G
   const redis = createRedisProbe({ url: config.redisUrl, logger });
   const authenticator = createAuthenticator(config.auth);
   let subgraphs: SubgraphEndpoint[] = [];
+  const cache = createGatewayCache(config.cache, { redisUrl: config.redisUrl, events: deps.events, logger });
   const callers = new WeakMap<express.Request, Caller>();
   let ready = false;
 
@@ -168,6 +176,7 @@ export function createGatewayServer(config: GatewayConfig, deps: GatewayDeps): G
       metrics,
       onLoaded: (sdl) => {
         subgraphs = subgraphsOf(sdl, config.subgraphUrls);
+        cache?.onSupergraph(sdl);
       },
     }),
     buildService: ({ name, url }) =>
@@ -179,6 +188,8 @@ export function createGatewayServer(config: GatewayConfig, deps: GatewayDeps): G
         dispatcher,
         logger,
         metrics,
+        dedup: config.subgraphDedup,
+        cache,
       }),
     logger,
   });
@@ -191,8 +202,9 @@ export function createGatewayServer(config: GatewayConfig, deps: GatewayDeps): G
     // "Did you mean …?" hints map the schema for whoever probes it: only where configured.
     hideSchemaDetailsFromClientErrors: !config.fieldSuggestions,
     csrfPrevention: true,
-    // The only persisted operations are the partner safelist, resolved before Apollo: a store of
-    // automatically persisted queries would run stored text that the per-request limits never see.
+    // Persisted queries (the partner safelist and APQ) are resolved into text before the limits
+    // (security/persistedQueries.ts); Apollo's own store would hand stored text to execution after
+    // them, so it stays off and a hash that reaches Apollo is refused.
     persistedQueries: false,
     logger,
     // Signals are handled once, by the entry point, which calls `stop` and then exits.
@@ -202,6 +214,20 @@ export function createGatewayServer(config: GatewayConfig, deps: GatewayDeps): G
       // Apollo's own landing page loads from a CDN; browsers get ours (or nothing) instead.
       ApolloServerPluginLandingPageDisabled(),
       gatewayMetricsPlugin<GatewayContext>({ metrics }),
+      // Subgraph hints set the operation's cache policy; the header sent to clients is ours.
+      ApolloServerPluginCacheControl({ calculateHttpHeaders: false }),
+      cacheHeadersPlugin<GatewayContext>(),
+      ...(cache
+        ? [
+            responseCachePlugin<GatewayContext>({
+              store: cache.store,
+              subgraphs: () => subgraphs.map((s) => s.name),
+              log: cache.log,
+              maxTtlSeconds: cache.maxTtlSeconds,
+              metrics,
+            }),
+          ]
+        : []),
       requestIdPlugin<GatewayContext>(),
     ],
   });
@@ -217,8 +243,28 @@ export function createGatewayServer(config: GatewayConfig, deps: GatewayDeps): G
   });
   const safelist = createSafelist({ dir: config.partnerOperationsDir, callerOf, gateway, logger });
   const limits = createRequestLimits({ limits: config.limits, bodyLimit: config.bodyLimit, gateway });
+  const apq = config.persistedQueries.enabled
+    ? createPersistedQueries({
+        ...config.persistedQueries,
+        redisUrl: config.redisUrl,
+        callerOf,
+        safelist,
+        gateway,
+        logger,
+      })
+    : undefined;
 
   app.use(requestIdMiddleware({ logger }));
+  if (config.compression)
+    app.use(
+      compression({
+        // Below 1 KB the encoding overhead outweighs the bytes saved. Responses that set their own
+        // Content-Encoding (the precompressed playground) are passed through as they are.
+        threshold: 1024,
+        // A WebSocket upgrade (graphql-ws) switches protocols: there is no HTTP body to encode.
+        filter: (req, res) => !req.headers.upgrade && compression.filter(req, res),
+      }),
+    );
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -260,7 +306,8 @@ export function createGatewayServer(config: GatewayConfig, deps: GatewayDeps): G
     const { caller } = context as { caller: Caller };
     const response = await apollo.executeOperation(
       { query, variables, ...(operationName ? { operationName } : {}) },
-      { contextValue: { requestId: randomUUID(), caller } },
+      // An event is resolved from the subgraphs' current state: a cached copy could predate it.
+      { contextValue: { requestId: randomUUID(), caller, bypassCache: true } },
     );
     if (response.body.kind !== 'single')
       throw new Error('incremental delivery is not supported over subscriptions');
@@ -330,8 +377,12 @@ export function createGatewayServer(config: GatewayConfig, deps: GatewayDeps): G
         },
         partnerRate.middleware,
         limits.body,
+        // APQ turns a hash into its text before the safelist (which answers partners and its own
+        // hashes) and the limits; a text is registered only once it passed them.
+        ...(apq ? [apq.resolve] : []),
         safelist.middleware,
         limits.operation,
+        ...(apq ? [apq.register] : []),
         expressMiddleware(apollo, {
           context: async ({ req }) => ({ requestId: requestIdOf(req), caller: callers.get(req)! }),
         }),
@@ -348,7 +399,13 @@ export function createGatewayServer(config: GatewayConfig, deps: GatewayDeps): G
         logger.error({ err }, 'shutdown hook failed');
       }
       await apollo.stop();
-      await Promise.all([dispatcher.close(), redis.close(), partnerRate.close()]);
+      await Promise.all([
+        dispatcher.close(),
+        redis.close(),
+        partnerRate.close(),
+        apq?.close(),
+        cache?.close(),
+      ]);
     },
   };
 }

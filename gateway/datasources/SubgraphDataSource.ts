@@ -1,12 +1,17 @@
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
+import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import { Kind } from 'graphql';
 import type { Agent } from 'undici';
 import { errors as undiciErrors } from 'undici';
-import { CALLER_HEADER, signCaller } from '../../common/auth';
+import { CALLER_HEADER, accessScopeKey, signCaller, verifyCaller } from '../../common/auth';
 import type { Caller } from '../../common/auth';
 import { AppError, ErrorCode, PUBLIC_ERROR_CODES } from '../../common/errors';
 import { REQUEST_ID_HEADER } from '../../common/http/requestId';
 import type { Logger } from '../../common/logger';
 import type { Metrics } from '../../common/metrics';
+import { shareInflight } from './inflight';
+import type { GatewayCache } from '../cache';
 import { createRequestFetcher } from './requestFetcher';
 
 export interface SubgraphDataSourceOptions {
@@ -20,14 +25,37 @@ export interface SubgraphDataSourceOptions {
   /** Shared keep-alive connection pool. */
   dispatcher: Agent;
   logger: Logger;
-  /** Where fetch latency (`subgraph`, `outcome`) and failures (`subgraph`, `code`) are counted. */
-  metrics: Pick<Metrics, 'subgraphFetchDuration' | 'subgraphErrors'>;
+  /** Where fetch latency (`subgraph`, `outcome`), failures (`subgraph`, `code`) and shared fetches are counted. */
+  metrics: Pick<Metrics, 'subgraphFetchDuration' | 'subgraphErrors' | 'subgraphFetchesDeduplicated'>;
+  /**
+   * Identical queries in flight at the same moment for callers of the same access scope share
+   * one HTTP call (see inflight.ts); mutations never do. @default true
+   */
+  dedup?: boolean;
+  /** Entity cache for query fetches, invalidated by mutations sent through here. @default no caching */
+  cache?: GatewayCache | undefined;
 }
 
 /** The part of the gateway's context the datasource reads. */
 interface RequestContext {
   requestId?: string;
   caller?: Caller;
+  /** Fetch what the subgraph holds now (subscription events), never a cached copy. */
+  bypassCache?: boolean;
+}
+
+type OperationKind = 'query' | 'mutation' | 'subscription';
+
+/** The fetch's operation type, from the planned document (or its text, when Apollo gives none). */
+function operationOf(options: GraphQLDataSourceProcessOptions<RequestContext>): OperationKind | undefined {
+  if (options.kind !== 'incoming operation') return undefined;
+  for (const def of options.document?.definitions ?? [])
+    if (def.kind === Kind.OPERATION_DEFINITION) return def.operation as OperationKind;
+  const keyword = /^\s*(query|mutation|subscription)\b/.exec(options.request.query ?? '')?.[1];
+  return (
+    (keyword as OperationKind | undefined) ??
+    (options.request.query?.trimStart().startsWith('{') ? 'query' : undefined)
+  );
 }
 
 type Fetcher = NonNullable<NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher']>;
@@ -55,7 +83,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> 
   constructor(options: SubgraphDataSourceOptions) {
     const subgraph = options.name;
     const send = createRequestFetcher({ dispatcher: options.dispatcher, timeoutMs: options.timeoutMs });
-    const fetcher = (async (url: string, init: Parameters<typeof send>[1]) => {
+    const timed = async (url: string, init: Parameters<typeof send>[1]) => {
       const stop = options.metrics.subgraphFetchDuration.startTimer({ subgraph });
       try {
         const res = await send(url, init);
@@ -65,9 +93,64 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> 
         stop({ outcome: 'error' });
         throw err;
       }
-    }) as unknown as Fetcher;
+    };
+    const fetcher = (options.dedup === false
+      ? timed
+      : shareInflight(timed, {
+          // The header is signed per call (it carries the time); what the subgraph filters rows
+          // by is the caller's access scope. Probes without a caller are never shared.
+          scopeOf: (headers) => {
+            const signed = headers[CALLER_HEADER];
+            if (!signed) return undefined;
+            try {
+              return accessScopeKey(verifyCaller(signed, options.callerSecret));
+            } catch {
+              return undefined;
+            }
+          },
+          onShared: () => options.metrics.subgraphFetchesDeduplicated.inc({ subgraph }),
+        })) as unknown as Fetcher;
     super({ url: options.url, fetcher });
     this.options = options;
+  }
+
+  /**
+   * Query fetches go through the entity cache when there is one; a mutation invalidates what the
+   * cache holds from this subgraph once it answered (or failed: it may have changed data anyway),
+   * before the gateway answers, so the caller reads its own write.
+   */
+  override async process(
+    options: GraphQLDataSourceProcessOptions<RequestContext>,
+  ): Promise<GatewayGraphQLResponse> {
+    const { cache, name } = this.options;
+    if (!cache || options.kind !== 'incoming operation') return super.process(options);
+    const operation = operationOf(options);
+    if (operation === 'mutation') {
+      try {
+        return await super.process(options);
+      } finally {
+        await cache.store.bump(name);
+      }
+    }
+    const { context } = options;
+    if (operation !== 'query' || !context.caller) return super.process(options);
+    cache.log.note(context, name);
+    if (context.bypassCache) return super.process(options);
+    const policy = options.incomingRequestContext.overallCachePolicy;
+    return (await cache.entities.fetch({
+      subgraph: name,
+      request: {
+        query: options.request.query!,
+        ...(options.request.variables ? { variables: options.request.variables } : {}),
+      },
+      scope: accessScopeKey(context.caller),
+      send: (variables: Record<string, unknown> | undefined) =>
+        super.process({
+          ...options,
+          request: { ...options.request, ...(variables ? { variables } : {}) },
+        }) as never,
+      restrict: (maxAge: number) => policy.restrict({ maxAge }),
+    })) as GatewayGraphQLResponse;
   }
 
   /**

@@ -104,9 +104,9 @@ export interface Safelist {
    * request must name a registered operation, by `extensions.persistedQuery.sha256Hash` alone or
    * by sending its text; anything else is answered 403 OPERATION_NOT_IN_SAFELIST. The registered
    * text replaces what was sent, so exactly the reviewed document runs. Other callers may use the
-   * same hashes; their other operations pass untouched (minus a `persistedQuery` extension: the
-   * gateway keeps no store of automatically persisted queries, whose stored text would escape the
-   * limits checked on each request's text).
+   * same hashes; their other operations pass untouched (minus a `persistedQuery` extension, which
+   * automatic persisted queries resolved before this step (persistedQueries.ts) and register after
+   * the limits; with APQ off, an unknown hash is answered here, 400 BAD_REQUEST).
    */
   readonly middleware: RequestHandler;
 }
@@ -177,7 +177,7 @@ export function createSafelist(options: SafelistOptions): Safelist {
         400,
         new AppError(
           ErrorCode.BAD_REQUEST,
-          'no operation is registered with this sha256Hash; send the query text (the gateway does not store automatically persisted queries)',
+          'no operation is registered with this sha256Hash; send the query text (automatic persisted queries are switched off here)',
           { hash: sentHash },
         ),
       );

@@ -138,7 +138,8 @@ async function gatewayWithProxy(env: Record<string, string> = {}) {
 
 describe('the gateway process', () => {
   it('on SIGTERM stops listening, finishes the requests in flight, and exits 0', async () => {
-    const { proxy, gw } = await gatewayWithProxy();
+    // Three held subgraph calls, one per request: identical queries in flight would otherwise share one.
+    const { proxy, gw } = await gatewayWithProxy({ SUBGRAPH_DEDUP: 'false' });
     const inFlight = [post(gw.url), post(gw.url), post(gw.url)];
     await until(
       async () => proxy.seen.length,

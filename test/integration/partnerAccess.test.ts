@@ -186,9 +186,10 @@ describe('other callers', () => {
     );
     expect(hashed.status).toBe(200);
     expect(hashed.body.errors).toBeUndefined();
+    // An unknown hash is the first step of the APQ protocol for them (test/integration/apq.test.ts).
     const unknown = await send(sys.adminToken, byHash('0'.repeat(64)));
-    expect(unknown.status).toBe(400);
-    expect(unknown.body.errors[0].extensions.code).toBe(ErrorCode.BAD_REQUEST);
+    expect(unknown.status).toBe(200);
+    expect(unknown.body.errors[0].extensions.code).toBe(ErrorCode.PERSISTED_QUERY_NOT_FOUND);
   });
 });
 

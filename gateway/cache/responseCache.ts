@@ -1,0 +1,107 @@
+import { HeaderMap } from '@apollo/server';
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { Caller } from '../../common/auth';
+import { accessScopeKey } from '../../common/auth';
+import type { Metrics } from '../../common/metrics';
+import { decodeEntry, digest, encodeEntry } from './entry';
+import type { Entry } from './entry';
+import type { CacheStore } from './store';
+
+/** The part of the gateway's context the cache reads. */
+export interface CacheContext {
+  caller: Caller;
+  /** Set for work that must see the subgraphs' current state, such as subscription events. */
+  bypassCache?: boolean;
+}
+
+/** Which subgraphs each operation fetched from (hit or miss), by context object. */
+export class FetchLog {
+  private readonly used = new WeakMap<object, Set<string>>();
+
+  note(context: object, subgraph: string): void {
+    let set = this.used.get(context);
+    if (!set) this.used.set(context, (set = new Set()));
+    set.add(subgraph);
+  }
+
+  of(context: object): ReadonlySet<string> {
+    return this.used.get(context) ?? new Set();
+  }
+}
+
+export const CACHE_STATUS_HEADER = 'x-qsg-cache';
+
+export interface ResponseCacheOptions {
+  store: CacheStore;
+  /** Every subgraph of the supergraph: an entry is checked against their current generations. */
+  subgraphs: () => readonly string[];
+  log: FetchLog;
+  maxTtlSeconds: number;
+  metrics: Pick<Metrics, 'cacheLookups'>;
+}
+
+/**
+ * Whole-operation cache for queries: keyed by the operation's text, name and variables and the
+ * caller's access scope (field rules and row rules depend on nothing else), it answers a repeated
+ * query without planning or fetching. What may be cached, and for how long, is the operation's
+ * cache policy, the most restrictive `cache-control` of the subgraph fetches (their
+ * `@cacheControl` hints); an answer with errors is never stored. An entry is served only while the
+ * generations of the subgraphs it used are those it was read under (see store.ts).
+ */
+export function responseCachePlugin<TContext extends CacheContext>(
+  options: ResponseCacheOptions,
+): ApolloServerPlugin<TContext> {
+  const { store, log, metrics } = options;
+  return {
+    async requestDidStart() {
+      let pending: { key: string; generations: Record<string, number>; now: number } | undefined;
+      return {
+        async responseForOperation({ operation, request, source, contextValue }) {
+          if (operation.operation !== 'query' || contextValue.bypassCache) return null;
+          const key = `response:${digest(
+            source,
+            request.operationName ?? '',
+            JSON.stringify(request.variables ?? {}),
+            accessScopeKey(contextValue.caller),
+          )}`;
+          const partitions = options.subgraphs();
+          const now = Date.now();
+          const read = await store.read([key], partitions);
+          const generations: Record<string, number | null> = {};
+          partitions.forEach((p, i) => (generations[p] = read.generations[i]!));
+          const hit = decodeEntry<Record<string, unknown>>(read.values[0]!, generations, now);
+          if (hit) {
+            metrics.cacheLookups.inc({ cache: 'response', result: 'hit' });
+            return {
+              http: { headers: new HeaderMap([[CACHE_STATUS_HEADER, 'hit']]), status: undefined },
+              body: { kind: 'single', singleResult: { data: hit.d } },
+            };
+          }
+          metrics.cacheLookups.inc({ cache: 'response', result: 'miss' });
+          if (Object.values(generations).every((g) => g !== null))
+            pending = { key, generations: generations as Record<string, number>, now };
+          return null;
+        },
+        async willSendResponse({ response, overallCachePolicy, contextValue }) {
+          if (!pending) return;
+          const { key, generations, now } = pending;
+          pending = undefined;
+          response.http.headers.set(CACHE_STATUS_HEADER, 'miss');
+          if (response.body.kind !== 'single') return;
+          const { data, errors } = response.body.singleResult;
+          const policy = overallCachePolicy.policyIfCacheable();
+          if (!data || errors?.length || !policy || policy.scope === 'PRIVATE') return;
+          const ttl = Math.min(policy.maxAge, options.maxTtlSeconds);
+          if (ttl <= 0) return;
+          const used: Record<string, number> = {};
+          for (const subgraph of log.of(contextValue)) {
+            if (generations[subgraph] === undefined) return;
+            used[subgraph] = generations[subgraph];
+          }
+          const entry: Entry<unknown> = { g: used, e: now + ttl * 1000, d: data };
+          await store.write([{ key, value: encodeEntry(entry), ttlMs: ttl * 1000 }]);
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import type { BufferedResponse } from './requestFetcher';
+
+/** What Apollo's datasource hands its fetcher: always a POST of a JSON-encoded GraphQL request. */
+export interface FetchInit {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+}
+
+export type SubgraphFetch = (url: string, init?: FetchInit) => Promise<BufferedResponse>;
+
+export interface InflightOptions {
+  /**
+   * The access scope of the caller a request is sent for, from the headers it carries (e.g.
+   * `accessScopeKey` of the signed caller), or undefined to send the request on its own. Requests
+   * are shared only within one scope, because subgraphs filter rows by it.
+   */
+  scopeOf: (headers: Readonly<Record<string, string>>) => string | undefined;
+  /** Called each time a request joins a call already in flight instead of sending its own. */
+  onShared: () => void;
+}
+
+// Apollo's datasource writes `JSON.stringify({ query, variables, operationName })`: the query comes first.
+const QUERY_PREFIX = '{"query":"';
+
+/**
+ * Whether a subgraph request body can only be a query. Sound rather than complete: a body
+ * that names `mutation` or `subscription` anywhere (a field, a string, a second operation) is
+ * never shared, so a mutation cannot be merged whatever its document looks like; the price is
+ * that the rare query mentioning those words is sent on its own.
+ */
+export function isQueryOnly(body: string): boolean {
+  return body.startsWith(QUERY_PREFIX) && !body.includes('mutation') && !body.includes('subscription');
+}
+
+/**
+ * Wraps a subgraph fetch so that identical queries in flight at the same moment share one HTTP
+ * call: same URL, same body (query and variables) and same caller access scope. The signed
+ * caller header itself differs on every call (it carries the signing time), and the request id
+ * differs by design; the shared call goes out with the first caller's.
+ *
+ * A call is shared only while it is in flight: its entry is dropped as soon as it settles, so
+ * nothing is cached and the map holds at most the calls currently open. Every waiter gets its own
+ * clone of the buffered response, so no caller's parsing or error handling touches another's;
+ * when the call fails (network error, timeout) each waiter's promise rejects with that error,
+ * which the datasource maps to a fresh GraphQL error per caller. A late joiner waits at most
+ * for the first call's deadline, never longer than its own would have been.
+ */
+export function shareInflight(fetch: SubgraphFetch, options: InflightOptions): SubgraphFetch {
+  const inflight = new Map<string, Promise<BufferedResponse>>();
+  return (url, init = {}) => {
+    const { body, headers = {} } = init;
+    const scope = typeof body === 'string' && isQueryOnly(body) ? options.scopeOf(headers) : undefined;
+    if (scope === undefined) return fetch(url, init);
+    const key = `${init.method ?? 'GET'} ${url}\n${scope}\n${body}`;
+    let call = inflight.get(key);
+    if (call) {
+      options.onShared();
+    } else {
+      const started = fetch(url, init);
+      call = started;
+      inflight.set(key, started);
+      const forget = () => {
+        if (inflight.get(key) === started) inflight.delete(key);
+      };
+      started.then(forget, forget);
+    }
+    return call.then((res) => res.clone());
+  };
+}
