@@ -15,6 +15,7 @@ interface AutocannonOptions {
   url: string;
   connections: number;
   duration: number;
+  overallRate?: number;
   method: 'POST';
   headers: Record<string, string>;
   requests: {
@@ -70,6 +71,7 @@ async function run(job: LoadJob): Promise<LoadResult> {
     url: job.url,
     connections: job.connections,
     duration: job.seconds,
+    ...(job.rate ? { overallRate: job.rate } : {}),
     method: 'POST',
     headers: { 'content-type': 'application/json', ...job.headers },
     requests: [

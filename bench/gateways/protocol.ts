@@ -46,6 +46,8 @@ export interface LoadJob {
   variables: Record<string, unknown>[];
   connections: number;
   seconds: number;
+  /** Requests per second over all connections; as fast as answers come when unset. */
+  rate?: number;
 }
 
 export interface LoadResult {
