@@ -347,6 +347,8 @@ export function createGatewayServer(config: GatewayConfig, deps: GatewayDeps): G
     },
     async start() {
       await apollo.start();
+      // The first answers after a start should be cacheable too: give Redis a moment to connect.
+      await cache?.store.connected(config.readyTimeoutMs);
       metrics.supergraphLoads.inc({ outcome: 'loaded' });
       if (config.playground) {
         const playground = createPlaygroundHandler({

@@ -54,7 +54,7 @@ export function responseCachePlugin<TContext extends CacheContext>(
   const { store, log, metrics } = options;
   return {
     async requestDidStart() {
-      let pending: { key: string; generations: Record<string, number>; now: number } | undefined;
+      let pending: { key: string; generations: Record<string, number | null>; now: number } | undefined;
       return {
         async responseForOperation({ operation, request, source, contextValue }) {
           if (operation.operation !== 'query' || contextValue.bypassCache) return null;
@@ -78,8 +78,8 @@ export function responseCachePlugin<TContext extends CacheContext>(
             };
           }
           metrics.cacheLookups.inc({ cache: 'response', result: 'miss' });
-          if (Object.values(generations).every((g) => g !== null))
-            pending = { key, generations: generations as Record<string, number>, now };
+          // Unknown generations (store down, invalidation pending): answer, but store nothing.
+          pending = { key, generations, now };
           return null;
         },
         async willSendResponse({ response, overallCachePolicy, contextValue }) {
@@ -95,8 +95,9 @@ export function responseCachePlugin<TContext extends CacheContext>(
           if (ttl <= 0) return;
           const used: Record<string, number> = {};
           for (const subgraph of log.of(contextValue)) {
-            if (generations[subgraph] === undefined) return;
-            used[subgraph] = generations[subgraph];
+            const generation = generations[subgraph];
+            if (generation === undefined || generation === null) return;
+            used[subgraph] = generation;
           }
           const entry: Entry<unknown> = { g: used, e: now + ttl * 1000, d: data };
           await store.write([{ key, value: encodeEntry(entry), ttlMs: ttl * 1000 }]);

@@ -27,6 +27,11 @@ export interface CacheStore {
    * bump succeeds, so a lost invalidation never lets an old entry be served here.
    */
   bump(partition: string): Promise<void>;
+  /**
+   * Resolves once the store answers, or after `timeoutMs` if it does not (the gateway then
+   * starts uncached rather than not at all).
+   */
+  connected(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -65,6 +70,7 @@ export function createMemoryCacheStore(options: MemoryStoreOptions): CacheStore 
     async bump(partition) {
       generations.set(partition, (generations.get(partition) ?? 0) + 1);
     },
+    async connected() {},
     async close() {
       entries.clear();
     },
@@ -151,6 +157,18 @@ export function createRedisCacheStore(options: RedisStoreOptions): CacheStore {
       }
     },
     bump,
+    async connected(timeoutMs) {
+      if (redis.status === 'ready') return;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          redis.off('ready', done);
+          resolve();
+        };
+        const timer = setTimeout(done, timeoutMs);
+        redis.once('ready', done);
+      });
+    },
     async close() {
       redis.disconnect();
     },
