@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
 import type { JWTVerifyGetKey } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { callerSchema, callerClaims } from '../../common/auth';
 import type { Caller } from '../../common/auth';
 import { AppError, ErrorCode } from '../../common/errors';
@@ -23,6 +24,18 @@ export interface AuthConfig {
    * (so forged kids cannot make the gateway hammer the provider). @default 30000
    */
   jwksCooldownMs?: number;
+  /**
+   * Tokens whose verification is remembered, so a client's next requests skip the signature
+   * check (an HMAC or RSA verification per request was an eighth of the gateway's CPU). An entry
+   * never outlives its token's `exp`, nor `verifiedTokenTtlMs`. 0 switches the memory off.
+   * @default 10000
+   */
+  verifiedTokens?: number;
+  /**
+   * Longest a verification is remembered, in ms: with a JWKS, how long a token signed by a key
+   * the provider has since withdrawn may still be accepted. @default 60000
+   */
+  verifiedTokenTtlMs?: number;
 }
 
 export interface Authenticator {
@@ -91,16 +104,25 @@ export function createAuthenticator(config: AuthConfig): Authenticator {
     clockTolerance: config.clockSkewSeconds,
     requiredClaims: ['exp', 'sub'],
   };
+  // Keyed by the whole token, signature included: only a token that verified can be found here.
+  const verified =
+    (config.verifiedTokens ?? 10_000) > 0
+      ? new LRUCache<string, Caller>({ max: config.verifiedTokens ?? 10_000 })
+      : undefined;
+  const maxTtlMs = config.verifiedTokenTtlMs ?? 60_000;
   return {
     async authenticate(authorization) {
       if (!authorization) throw unauthenticated('missing bearer token (Authorization: Bearer <token>)');
       const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
       if (!match) throw unauthenticated('Authorization header must be "Bearer <token>"');
+      const token = match[1]!;
+      const known = verified?.get(token);
+      if (known) return known;
       try {
         const { payload } =
           typeof key === 'function'
-            ? await jwtVerify(match[1]!, key, options)
-            : await jwtVerify(match[1]!, key, options);
+            ? await jwtVerify(token, key, options)
+            : await jwtVerify(token, key, options);
         const parsed = callerSchema.safeParse(callerClaims(payload as Record<string, unknown>));
         if (!parsed.success) {
           const issue = parsed.error.issues[0];
@@ -108,6 +130,9 @@ export function createAuthenticator(config: AuthConfig): Authenticator {
             `token claims invalid: ${issue?.path.join('.') || 'claims'}: ${issue?.message}`,
           );
         }
+        // Remembered until `exp` at the latest (the skew tolerance is not extended to cached entries).
+        const ttl = Math.min(maxTtlMs, (payload.exp as number) * 1000 - Date.now());
+        if (verified && ttl > 0) verified.set(token, parsed.data, { ttl });
         return parsed.data;
       } catch (err) {
         throw explain(err, config);

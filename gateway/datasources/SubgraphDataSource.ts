@@ -1,16 +1,18 @@
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import type { GatewayGraphQLRequest, GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { Kind } from 'graphql';
 import type { Agent } from 'undici';
 import { errors as undiciErrors } from 'undici';
-import { CALLER_HEADER, accessScopeKey, signCaller, verifyCaller } from '../../common/auth';
+import { CALLER_HEADER, accessScopeKey, signCaller } from '../../common/auth';
 import type { Caller } from '../../common/auth';
 import { AppError, ErrorCode, PUBLIC_ERROR_CODES } from '../../common/errors';
 import { REQUEST_ID_HEADER } from '../../common/http/requestId';
 import type { Logger } from '../../common/logger';
 import type { Metrics } from '../../common/metrics';
 import { shareInflight } from './inflight';
+import type { ScopedFetch } from './inflight';
+import type { BufferedResponse } from './requestFetcher';
 import type { GatewayCache } from '../cache';
 import { createRequestFetcher } from './requestFetcher';
 
@@ -94,24 +96,68 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> 
         throw err;
       }
     };
-    const fetcher = (options.dedup === false
-      ? timed
-      : shareInflight(timed, {
-          // The header is signed per call (it carries the time); what the subgraph filters rows
-          // by is the caller's access scope. Probes without a caller are never shared.
-          scopeOf: (headers) => {
-            const signed = headers[CALLER_HEADER];
-            if (!signed) return undefined;
-            try {
-              return accessScopeKey(verifyCaller(signed, options.callerSecret));
-            } catch {
-              return undefined;
-            }
-          },
-          onShared: () => options.metrics.subgraphFetchesDeduplicated.inc({ subgraph }),
-        })) as unknown as Fetcher;
+    // Apollo's probes (health, schema) still go through its own sendRequest and this fetcher.
+    const fetcher = timed as unknown as Fetcher;
     super({ url: options.url, fetcher });
     this.options = options;
+    this.send =
+      options.dedup === false
+        ? (url, init) => timed(url, init)
+        : shareInflight(timed, {
+            onShared: () => options.metrics.subgraphFetchesDeduplicated.inc({ subgraph }),
+          });
+    (this as unknown as { sendRequest: SubgraphDataSource['postRequest'] }).sendRequest =
+      this.postRequest.bind(this);
+  }
+
+  private readonly send: ScopedFetch;
+  /** Per caller (one object per verified token): its scope key, and a signature reused for 10 s. */
+  private readonly callers = new WeakMap<Caller, { scope: string; signed: string; at: number }>();
+
+  private callerHeaders(caller: Caller): { scope: string; signed: string } {
+    const now = Date.now();
+    let entry = this.callers.get(caller);
+    // Subgraphs accept a signature for 60 s; signing again every 10 s keeps well inside that,
+    // while a request's several fetches (and the caller's next requests) share one HMAC.
+    if (!entry || now - entry.at > 10_000) {
+      entry = {
+        scope: entry?.scope ?? accessScopeKey(caller),
+        signed: signCaller(caller, this.options.callerSecret, now),
+        at: now,
+      };
+      this.callers.set(caller, entry);
+    }
+    return entry;
+  }
+
+  /**
+   * Replaces Apollo's sendRequest (private in its types, hence installed in the constructor),
+   * which builds a node-fetch Request per call only to hand it to hooks that do not read it:
+   * this one posts through the buffered undici fetcher (sharing identical queries in flight
+   * within one access scope) and keeps Apollo's error hooks and response shape.
+   */
+  private async postRequest(
+    request: GatewayGraphQLRequest,
+    context: RequestContext,
+  ): Promise<GatewayGraphQLResponse> {
+    const { http, ...withoutHttp } = request;
+    if (!http) throw new Error("Internal error: Only 'http' requests are supported.");
+    const body = JSON.stringify(withoutHttp);
+    const headers: Record<string, string> = {};
+    for (const [name, value] of http.headers) headers[name] = value;
+    const scope = context.caller ? this.callerHeaders(context.caller).scope : undefined;
+    let response: BufferedResponse | undefined;
+    try {
+      response = await this.send(http.url, { method: http.method ?? 'POST', headers, body }, scope);
+      if (!response.ok) throw await this.errorFromResponse(response as never);
+      const parsed: unknown = await this.parseBody(response as never);
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        throw new Error(`Expected JSON response body, but received: ${String(parsed)}`);
+      return { ...(parsed as GatewayGraphQLResponse), http: response as never };
+    } catch (error) {
+      this.didEncounterError(error as Error, undefined, response as never, context);
+      throw error;
+    }
   }
 
   /**
@@ -163,8 +209,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> 
   }: Parameters<NonNullable<RemoteGraphQLDataSource<RequestContext>['willSendRequest']>>[0]): void {
     if (context.requestId) request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
     // Apollo's own health and schema probes carry no caller; the subgraph refuses them, as it should.
-    if (context.caller)
-      request.http?.headers.set(CALLER_HEADER, signCaller(context.caller, this.options.callerSecret));
+    if (context.caller) request.http?.headers.set(CALLER_HEADER, this.callerHeaders(context.caller).signed);
   }
 
   /**

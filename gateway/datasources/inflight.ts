@@ -9,13 +9,18 @@ export interface FetchInit {
 
 export type SubgraphFetch = (url: string, init?: FetchInit) => Promise<BufferedResponse>;
 
+/**
+ * A subgraph fetch told the access scope of the caller it is sent for (`accessScopeKey`), or
+ * undefined to send it on its own. Requests are shared only within one scope, because subgraphs
+ * filter rows by it.
+ */
+export type ScopedFetch = (
+  url: string,
+  init: FetchInit,
+  scope: string | undefined,
+) => Promise<BufferedResponse>;
+
 export interface InflightOptions {
-  /**
-   * The access scope of the caller a request is sent for, from the headers it carries (e.g.
-   * `accessScopeKey` of the signed caller), or undefined to send the request on its own. Requests
-   * are shared only within one scope, because subgraphs filter rows by it.
-   */
-  scopeOf: (headers: Readonly<Record<string, string>>) => string | undefined;
   /** Called each time a request joins a call already in flight instead of sending its own. */
   onShared: () => void;
 }
@@ -46,12 +51,11 @@ export function isQueryOnly(body: string): boolean {
  * which the datasource maps to a fresh GraphQL error per caller. A late joiner waits at most
  * for the first call's deadline, never longer than its own would have been.
  */
-export function shareInflight(fetch: SubgraphFetch, options: InflightOptions): SubgraphFetch {
+export function shareInflight(fetch: SubgraphFetch, options: InflightOptions): ScopedFetch {
   const inflight = new Map<string, Promise<BufferedResponse>>();
-  return (url, init = {}) => {
-    const { body, headers = {} } = init;
-    const scope = typeof body === 'string' && isQueryOnly(body) ? options.scopeOf(headers) : undefined;
-    if (scope === undefined) return fetch(url, init);
+  return (url, init, scope) => {
+    const { body } = init;
+    if (scope === undefined || typeof body !== 'string' || !isQueryOnly(body)) return fetch(url, init);
     const key = `${init.method ?? 'GET'} ${url}\n${scope}\n${body}`;
     let call = inflight.get(key);
     if (call) {

@@ -218,4 +218,34 @@ describe('bearer-token authentication with a JWKS (RS256, ES256)', () => {
       server.close();
     }
   });
+
+  it('remembers a verified token only until it expires, and never a refused one', async () => {
+    const auth = createAuthenticator({ ...base, clockSkewSeconds: 0 });
+    const token = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('officer-1')
+      .setIssuer(DEFAULT_ISSUER)
+      .setAudience(DEFAULT_AUDIENCE)
+      .setExpirationTime(Math.floor(Date.now() / 1000) + 2)
+      .sign(new TextEncoder().encode(SECRET));
+    const first = await auth.authenticate(`Bearer ${token}`);
+    expect(await auth.authenticate(`Bearer ${token}`)).toEqual(first);
+    // Once `exp` has passed, the remembered verification is gone with it.
+    const deadline = Date.now() + 5_000;
+    let refused: unknown;
+    while (!refused && Date.now() < deadline) {
+      refused = await auth.authenticate(`Bearer ${token}`).then(
+        () => undefined,
+        (err: { message: string }) => err.message,
+      );
+      if (!refused) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(refused).toBe('token expired');
+    // A token with a forged signature is refused every time, even after the real one verified.
+    const valid = await hs(claims);
+    await auth.authenticate(`Bearer ${valid}`);
+    const forged = `${valid.slice(0, valid.lastIndexOf('.'))}.${'A'.repeat(43)}`;
+    for (let i = 0; i < 2; i++)
+      await expect(auth.authenticate(`Bearer ${forged}`)).rejects.toThrow('token signature does not verify');
+  });
 });
