@@ -351,7 +351,7 @@ export function createGatewayServer(config: GatewayConfig, deps: GatewayDeps): G
       await cache?.store.connected(config.readyTimeoutMs);
       metrics.supergraphLoads.inc({ outcome: 'loaded' });
       if (config.playground) {
-        const playground = createPlaygroundHandler({
+        const playground = await createPlaygroundHandler({
           endpoint: '/graphql',
           ...(deps.playgroundExamples ? { examples: deps.playgroundExamples } : {}),
         });

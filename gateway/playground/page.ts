@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { NextFunction, Request, Response } from 'express';
 import type { PlaygroundExample } from './examples';
 
@@ -22,9 +21,12 @@ interface Variant {
  * GraphiQL (with schema docs, a headers editor and graphql-ws subscriptions) as one
  * self-contained page: every script, style, font and worker is inlined from
  * `@graphql-yoga/render-graphiql`, so it works without reaching any CDN. The 9 MB page is
- * rendered and compressed once, here; requests only pick an encoding.
+ * rendered and compressed once, here; requests only pick an encoding. The renderer is loaded
+ * here too, not when the gateway starts: its inlined bundle costs a process about 75 MB, which a
+ * gateway without the playground should not carry.
  */
-export function createPlaygroundHandler(options: PlaygroundOptions = {}) {
+export async function createPlaygroundHandler(options: PlaygroundOptions = {}) {
+  const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql');
   const html = Buffer.from(
     renderGraphiQL({
       title: options.title ?? 'GraphQL playground',
