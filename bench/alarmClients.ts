@@ -27,6 +27,10 @@ const percentile = (sorted: number[], p: number) =>
 async function main(): Promise<void> {
   const sentAt = new Map<string, number>(); // device id → when its raising reading left
   const latencies: number[] = [];
+  // Alarms raised after the first second: the gateway's and subgraphs' cold start (first
+  // connections, caches, compiled code) is behind them.
+  const steady: number[] = [];
+  let warmUntil = Infinity;
   let delivered = 0;
   const sockets: { dispose: () => void }[] = [];
   const clients = job.groups.reduce((n, g) => n + g.clients, 0);
@@ -53,7 +57,10 @@ async function main(): Promise<void> {
           next: (msg) => {
             const alarm = (msg.data as Record<string, { device: { id: string } }> | undefined)?.[`a${group}`];
             const t0 = alarm && sentAt.get(alarm.device.id);
-            if (t0) latencies.push(performance.now() - t0);
+            if (t0) {
+              latencies.push(performance.now() - t0);
+              if (t0 >= warmUntil) steady.push(performance.now() - t0);
+            }
             delivered++;
           },
           error: () => undefined,
@@ -78,6 +85,7 @@ async function main(): Promise<void> {
   let expectedMessages = 0;
   const clearLag = Math.floor(job.devices.length / 2);
   const started = performance.now();
+  warmUntil = started + 1000;
   for (let t = 0; t < ticks; t++) {
     const readings: { deviceId: string; at: string; value: number; unit: string }[] = [];
     // A second past any reading the ingestion phase sent, so none of these is out of order.
@@ -115,6 +123,7 @@ async function main(): Promise<void> {
   while (delivered < expected() && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   const elapsed = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
+  steady.sort((a, b) => a - b);
   ingestMs.sort((a, b) => a - b);
   for (const s of sockets) s.dispose();
   process.stdout.write(
@@ -125,6 +134,7 @@ async function main(): Promise<void> {
       expected: expected(),
       p50Ms: percentile(latencies, 50),
       p99Ms: percentile(latencies, 99),
+      steadyP99Ms: percentile(steady, 99),
       ingestP50Ms: percentile(ingestMs, 50),
       ingestP99Ms: percentile(ingestMs, 99),
       elapsed,

@@ -52,6 +52,8 @@ interface Delivery {
   expected: number;
   p50Ms: number;
   p99Ms: number;
+  /** p99 of the alarms raised after the first second of the run (the cold start left out). */
+  steadyP99Ms: number;
   resolutionsPerEvent: number;
   executionsPerEvent: number;
   /** Round trip of the ingestion POSTs that raised the alarms (part of the delivery latency). */
@@ -135,6 +137,7 @@ export async function benchAlarms(o: AlarmBenchOptions): Promise<AlarmBenchResul
       expected: number;
       p50Ms: number;
       p99Ms: number;
+      steadyP99Ms: number;
       ingestP50Ms: number;
       ingestP99Ms: number;
     }>('alarmClients.ts', {

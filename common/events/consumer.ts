@@ -97,9 +97,9 @@ export function startConsumer(options: ConsumerOptions): Consumer {
   }
 
   /**
-   * Applies a batch in one transaction and acknowledges it with one call: per entry the same
-   * inbox check as `applyOnce`. If any handler fails, the batch rolls back and its entries are
-   * retried one by one, so a single bad entry cannot hold up the others.
+   * Applies a batch in one transaction and acknowledges it with one call: the same inbox check as
+   * `applyOnce`, made for the whole batch in one statement. If any handler fails, the batch rolls
+   * back and its entries are retried one by one, so a single bad entry cannot hold up the others.
    */
   async function handleBatch(stream: string, entries: readonly StreamEntry[]): Promise<void> {
     if (entries.length === 1) {
@@ -108,13 +108,20 @@ export function startConsumer(options: ConsumerOptions): Consumer {
     }
     try {
       await db.transaction(async (tx) => {
+        // One statement records the whole batch; a key the relay sent twice is fresh only once.
+        const fresh = new Set(
+          (
+            await tx.query<{ key: string }>(
+              `INSERT INTO ${schema}.inbox (stream, event_key)
+               SELECT $1, k FROM unnest($2::text[]) AS k ON CONFLICT DO NOTHING RETURNING event_key AS key`,
+              [stream, entries.map((e) => e.outboxId)],
+            )
+          ).map((r) => r.key),
+        );
         for (const entry of entries) {
-          const fresh = await tx.query(
-            `INSERT INTO ${schema}.inbox (stream, event_key) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
-            [stream, entry.outboxId],
-          );
           const handler = handlers[stream]?.[entry.type];
-          if (fresh.length && handler) await handler(tx, entry);
+          if (!fresh.delete(entry.outboxId) || !handler) continue;
+          await handler(tx, entry);
         }
       });
     } catch {

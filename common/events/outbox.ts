@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { Queryable } from '../db';
 
 /**
@@ -35,4 +36,26 @@ export async function appendOutbox(
      SELECT e.stream, e.type, e.payload FROM jsonb_to_recordset($1::jsonb) AS e(stream text, type text, payload jsonb)`,
     [JSON.stringify(events)],
   );
+}
+
+/*
+ * Writers and the relay of a schema are wired apart (request handlers vs. background work) and
+ * share only the process, so the commit signal is process-wide. Relays of other processes and
+ * writers that never announce are served by the relay's poll.
+ */
+const committed = new EventEmitter().setMaxListeners(0);
+
+/**
+ * Tells this process's relay of `schema` that a transaction that appended outbox rows has just
+ * committed, so it sends them now instead of at its next poll. Call it after the commit, never
+ * inside the transaction: rows are invisible to the relay until then.
+ */
+export function outboxCommitted(schema: string): void {
+  committed.emit(schema);
+}
+
+/** Calls `wake` whenever `outboxCommitted(schema)` is called in this process; returns the unsubscribe. */
+export function onOutboxCommitted(schema: string, wake: () => void): () => void {
+  committed.on(schema, wake);
+  return () => void committed.off(schema, wake);
 }

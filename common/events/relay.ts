@@ -1,5 +1,6 @@
 import type { Db } from '../db';
 import type { Logger } from '../logger';
+import { onOutboxCommitted } from './outbox';
 import type { EventStream, NewStreamEntry } from './types';
 
 export interface RelayOptions {
@@ -10,7 +11,10 @@ export interface RelayOptions {
   logger: Logger;
   /** Rows per round trip. @default 500 */
   batchSize?: number;
-  /** Wait between polls of an empty outbox. @default 20 */
+  /**
+   * Wait between polls of an empty outbox. Commits announced in this process with
+   * `outboxCommitted` are sent without waiting for it. @default 20
+   */
   pollMs?: number;
   /** Longest wait after a failure (Redis down); doubles from pollMs up to this. @default 2000 */
   maxBackoffMs?: number;
@@ -89,11 +93,33 @@ export function startRelay(options: RelayOptions): Relay {
     }
   }
 
+  // A commit announced in this process (outboxCommitted) ends the wait at once; the poll remains
+  // for writers elsewhere. While the stream is failing, the backoff is kept whatever is announced.
+  let announced = false;
+  let interrupt: (() => void) | undefined;
+  const unsubscribe = onOutboxCommitted(schema, () => {
+    announced = true;
+    if (!failures) interrupt?.();
+  });
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        interrupt = undefined;
+        resolve();
+      }
+      interrupt = done;
+    });
+
   const loop = (async () => {
     while (!stopped) {
       let wait = pollMs;
       try {
-        if (await hasPending()) await flush();
+        // An announced commit has rows waiting: no need to probe for them.
+        const known = announced;
+        announced = false;
+        if (known || (await hasPending())) await flush();
         if (failures) logger.info({ schema, after: failures }, 'event relay recovered');
         failures = 0;
       } catch (err) {
@@ -102,7 +128,7 @@ export function startRelay(options: RelayOptions): Relay {
         if (failures === 1 || failures % 50 === 0)
           logger.warn({ err, schema, failures }, 'event relay cannot send; will retry');
       }
-      if (!stopped) await new Promise((r) => setTimeout(r, wait));
+      if (!stopped && !(announced && !failures)) await sleep(wait);
     }
   })();
 
@@ -110,6 +136,8 @@ export function startRelay(options: RelayOptions): Relay {
     flush,
     async stop() {
       stopped = true;
+      unsubscribe();
+      interrupt?.();
       await loop;
     },
   };

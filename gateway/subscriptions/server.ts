@@ -11,10 +11,13 @@ import { SubscriptionHub } from './hub';
 import type { Execute } from './hub';
 import { planSubscription } from './plan';
 import type { SubscriptionPlan } from './plan';
+import { socketSink } from './sink';
 import type { StreamRule } from './rules';
 
 /** Close code for a client that reads too slowly (application range 4000–4999; graphql-ws uses 44xx). */
 export const SLOW_SUBSCRIBER_CLOSE_CODE = 4008;
+
+const DEFAULT_MAX_QUEUE = 1000;
 
 export interface SubscriptionServerOptions {
   httpServer: Server;
@@ -65,6 +68,9 @@ interface OperationContext {
   caller: { scope: string } & Record<string, unknown>;
   plan?: SubscriptionPlan;
   socket: Extra['socket'];
+  extra: Extra;
+  /** The client's id for this operation, which every `next` message it receives carries. */
+  operationId: string;
 }
 
 /**
@@ -76,11 +82,12 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
   const { logger } = options;
   const execute: Execute = (query, variables, context) =>
     options.execute(query, variables, undefined, (context as OperationContext).caller);
+  const maxQueue = options.maxQueue ?? DEFAULT_MAX_QUEUE;
   const hub = new SubscriptionHub({
     events: options.events,
     execute,
     logger,
-    ...(options.maxQueue ? { maxQueue: options.maxQueue } : {}),
+    maxQueue,
     ...(options.onResolve ? { onResolve: options.onResolve } : {}),
     ...(options.onLag ? { onLag: options.onLag } : {}),
   });
@@ -89,7 +96,7 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
 
   const disposable = useServer<Record<string, unknown>>(
     {
-      onSubscribe: async (ctx, _id, payload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
+      onSubscribe: async (ctx, operationId, payload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
         const loaded = options.schema();
         if (!loaded)
           return [
@@ -138,7 +145,12 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
           if (err instanceof GraphQLError) return [err];
           throw err;
         }
-        const contextValue: OperationContext = { caller, socket: ctx.extra.socket };
+        const contextValue: OperationContext = {
+          caller,
+          socket: ctx.extra.socket,
+          extra: ctx.extra,
+          operationId,
+        };
         if (operation.operation === 'subscription') {
           try {
             contextValue.plan = planSubscription(
@@ -164,10 +176,15 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
       },
       subscribe: async (args) => {
         const ctx = args.contextValue as OperationContext;
-        const subscriber = await hub.subscribe(ctx.plan!, ctx, () => {
-          logger.warn('closing a subscriber that reads too slowly');
-          ctx.socket.close(SLOW_SUBSCRIBER_CLOSE_CODE, 'Subscriber too slow: event queue limit reached');
-        });
+        const subscriber = await hub.subscribe(
+          ctx.plan!,
+          ctx,
+          () => {
+            logger.warn('closing a subscriber that reads too slowly');
+            ctx.socket.close(SLOW_SUBSCRIBER_CLOSE_CODE, 'Subscriber too slow: event queue limit reached');
+          },
+          socketSink(ctx.extra, ctx.operationId, maxQueue),
+        );
         report();
         return subscriber;
       },

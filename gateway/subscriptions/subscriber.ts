@@ -7,6 +7,29 @@ export interface Delivery {
 }
 
 /**
+ * Writes one event to the client: `payload` is the JSON of its result with the event id. Returns
+ * false when the client has too much unwritten already (it reads too slowly).
+ */
+export type Sink = (payload: string) => boolean;
+
+/** The result with its event id, as the client receives it. */
+const withEventId = ({ eventId, result }: Delivery): ExecutionResult => ({
+  ...result,
+  extensions: { ...result.extensions, eventId },
+});
+
+// A group offers one Delivery to all its subscribers: its JSON is made once, not once per client.
+const serialised = new WeakMap<Delivery, string>();
+function payloadOf(d: Delivery): string {
+  let json = serialised.get(d);
+  if (json === undefined) {
+    json = JSON.stringify(withEventId(d));
+    serialised.set(d, json);
+  }
+  return json;
+}
+
+/**
  * One client's subscription: an async iterator over a bounded queue. Live events are held back
  * while the subscriber is still catching up on what it missed (`after`), then released in stream
  * order; an event at or before the last one sent is dropped, so nothing arrives twice.
@@ -26,6 +49,11 @@ export class Subscriber implements AsyncIterableIterator<ExecutionResult> {
     /** Called once when the client or the server ends the subscription. */
     private readonly onEnd: () => void,
     after: string | null,
+    /**
+     * Where events go when given: straight to the client's socket, serialised once per group,
+     * bypassing the iterator (which then only ends). Without it they queue for `next()`.
+     */
+    private readonly sink?: Sink,
   ) {
     this.lastSent = after ?? '0-0';
     this.catchingUp = after !== null;
@@ -53,10 +81,14 @@ export class Subscriber implements AsyncIterableIterator<ExecutionResult> {
     for (const d of this.held.splice(0)) this.send(d);
   }
 
-  private send({ eventId, result }: Delivery): void {
-    if (this.done || compareIds(eventId, this.lastSent) <= 0) return;
-    this.lastSent = eventId;
-    const withId: ExecutionResult = { ...result, extensions: { ...result.extensions, eventId } };
+  private send(d: Delivery): void {
+    if (this.done || compareIds(d.eventId, this.lastSent) <= 0) return;
+    this.lastSent = d.eventId;
+    if (this.sink) {
+      if (!this.sink(payloadOf(d))) this.overflow();
+      return;
+    }
+    const withId = withEventId(d);
     if (this.waiting) {
       const resolve = this.waiting;
       this.waiting = undefined;

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db, Queryable } from '../../common/db';
 import { AppError, ErrorCode } from '../../common/errors';
-import { appendOutbox } from '../../common/events/outbox';
+import { appendOutbox, outboxCommitted } from '../../common/events/outbox';
 import type { OutboxEvent } from '../../common/events/outbox';
 import { isUuid } from '../../common/loaders';
 import { ALARM_KIND, batchDuplicates, evolveAll, screenReading } from './domain/thresholds';
@@ -110,6 +110,7 @@ export async function ingestReadings(
   });
 
   let raised = 0;
+  let announced = false;
   if (ids.size) {
     raised = await db.transaction(async (tx) => {
       const devices = await lockDevices(tx, [...ids], area);
@@ -196,9 +197,12 @@ export async function ingestReadings(
       effects.sort(
         (a, b) => a.reading.at.getTime() - b.reading.at.getTime() || a.reading.index - b.reading.index,
       );
+      announced = true;
       return writeEffects(tx, effects, thresholds, now);
     });
   }
+  // Alarm events reach subscribers as soon as they commit, not at the relay's next poll.
+  if (announced) outboxCommitted('emergency');
 
   const accepted = results.filter((r) => r.accepted).length;
   return { accepted, rejected: results.length - accepted, alarmsRaised: raised, results };

@@ -4,7 +4,7 @@ import { createLogger } from '../../logger';
 import { openTestEngine } from '../../../test/harness/database';
 import { startRedisServer, until } from '../../../test/harness/redisServer';
 import type { RedisServer } from '../../../test/harness/redisServer';
-import { appendOutbox } from '../outbox';
+import { appendOutbox, outboxCommitted } from '../outbox';
 import { createMemoryStream } from '../memory';
 import { createRedisStream } from '../redis';
 import { startRelay } from '../relay';
@@ -72,6 +72,26 @@ describe('outbox relay', () => {
     }
   });
 
+  it('sends a commit announced in this process without waiting for the next poll', async () => {
+    const stream = `wake-${randomBytes(3).toString('hex')}`;
+    const events = createMemoryStream();
+    // A poll that never comes within the test: only the announcement can send the rows.
+    const relay = startRelay({ db: engine.handle(), schema: 'relaytest', events, logger, pollMs: 60_000 });
+    try {
+      await until(async () => (await unsent()) === 0, 'earlier rows sent by the first poll');
+      await produce(stream, 1, 3);
+      outboxCommitted('relaytest');
+      await until(
+        async () => (await events.range(stream, '0', 10)).length === 3,
+        'rows sent on commit',
+        5_000,
+      );
+    } finally {
+      await relay.stop();
+      await events.close();
+    }
+  });
+
   it('keeps rows while Redis is down and sends them all once it is back', async () => {
     const stream = `outage-${randomBytes(3).toString('hex')}`;
     const events = createRedisStream({ url: redis.url });
@@ -118,6 +138,52 @@ describe('consumer', () => {
     expect(await applyOnce(db, 'relaytest', 'dup', entry, count)).toBe(true);
     expect(await applyOnce(db, 'relaytest', 'dup', { ...entry, id: '2-0' }, count)).toBe(false);
     expect(await db.query('SELECT times FROM relaytest.effect WHERE n = 1001')).toEqual([{ times: 1 }]);
+  });
+
+  it('records a batch with one inbox statement and applies a key sent twice in it once', async () => {
+    const stream = `b-${randomBytes(3).toString('hex')}`;
+    const events = createMemoryStream();
+    const db = engine.handle();
+    await events.append(
+      stream,
+      [1, 2, 1, 3].map((n) => ({
+        type: 'Counted',
+        outboxId: `${stream}:${n}`,
+        at: '',
+        payload: { n: 4000 + n },
+      })),
+    );
+    const before = db.stats.statements;
+    const consumer = startConsumer({
+      events,
+      db,
+      schema: 'relaytest',
+      handlers: { [stream]: { Counted: count } },
+      consumer: 'only',
+      logger,
+      blockMs: 50,
+    });
+    try {
+      await until(
+        async () =>
+          (await engine.handle().query(`SELECT 1 FROM relaytest.effect WHERE n BETWEEN 4001 AND 4003`))
+            .length === 3,
+        'the batch applied',
+      );
+      expect(db.stats.statements - before).toBe(1 + 3); // the inbox, then each fresh entry's effect
+      expect(
+        await engine
+          .handle()
+          .query('SELECT n, times FROM relaytest.effect WHERE n BETWEEN 4001 AND 4003 ORDER BY n'),
+      ).toEqual([
+        { n: 4001, times: 1 },
+        { n: 4002, times: 1 },
+        { n: 4003, times: 1 },
+      ]);
+    } finally {
+      await consumer.stop();
+      await events.close();
+    }
   });
 
   it.each([['memory'], ['redis']])(

@@ -63,4 +63,47 @@ describe('Subscriber', () => {
     expect(await pending).toEqual({ value: undefined, done: true });
     expect(onEnd).toHaveBeenCalledTimes(1);
   });
+
+  describe('with a sink', () => {
+    it('writes each event once, in order, as the JSON the client receives', () => {
+      const written: string[] = [];
+      const s = new Subscriber(10, jest.fn(), jest.fn(), null, (p) => written.push(p) > 0);
+      s.offer(d('1-0', 1));
+      s.offer(d('1-0', 1));
+      s.offer(d('2-0', 2));
+      expect(written.map((p) => JSON.parse(p))).toEqual([
+        { data: { n: 1 }, extensions: { eventId: '1-0' } },
+        { data: { n: 2 }, extensions: { eventId: '2-0' } },
+      ]);
+    });
+
+    it('serialises a delivery shared by a group once', () => {
+      const stringify = jest.spyOn(JSON, 'stringify');
+      try {
+        const written: string[] = [];
+        const group = [1, 2, 3].map(
+          () => new Subscriber(10, jest.fn(), jest.fn(), null, (p) => written.push(p) > 0),
+        );
+        const shared = d('1-0', 1);
+        for (const s of group) s.offer(shared);
+        expect(stringify).toHaveBeenCalledTimes(1);
+        expect(new Set(written).size).toBe(1);
+        expect(written).toHaveLength(3);
+      } finally {
+        stringify.mockRestore();
+      }
+    });
+
+    it('ends and reports a client the sink refuses as too slow', () => {
+      const onOverflow = jest.fn();
+      const onEnd = jest.fn();
+      let room = 1;
+      const s = new Subscriber(10, onOverflow, onEnd, null, () => room-- > 0);
+      s.offer(d('1-0', 1));
+      expect(onOverflow).not.toHaveBeenCalled();
+      s.offer(d('2-0', 2));
+      expect(onOverflow).toHaveBeenCalledTimes(1);
+      expect(onEnd).toHaveBeenCalledTimes(1);
+    });
+  });
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Scope } from '../../../common/auth';
 import type { Queryable } from '../../../common/db';
 import { AppError, ErrorCode, notFound } from '../../../common/errors';
-import { appendOutbox } from '../../../common/events/outbox';
+import { appendOutbox, outboxCommitted } from '../../../common/events/outbox';
 import { isUuid } from '../../../common/loaders';
 import { validate } from '../../../common/validation';
 import type { EmergencyContext } from '../context';
@@ -69,6 +69,7 @@ async function runStep(ctx: EmergencyContext, step: Step): Promise<AlarmRow> {
     await appendOutbox(tx, 'emergency', [alarmEvent('AlarmUpdated', updated, stampOf(updated, to))]);
     return updated;
   });
+  outboxCommitted('emergency');
   // Later reads in this request (e.g. a second mutation in the document) must see the new state.
   ctx.loaders.alarmById.clear(alarmId).prime(alarmId, row);
   return row;
