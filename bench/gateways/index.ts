@@ -333,9 +333,9 @@ async function main(): Promise<void> {
 
     const headersFor = (t: TargetName): Record<string, string> =>
       t === 'direct' ? {} : { authorization: `Bearer ${token}` };
-    await verifyAnswers(workloads, targets, (t) =>
-      t === 'direct' ? { [CALLER_HEADER]: signCaller(caller, signer.secret) } : headersFor(t),
-    );
+    const answerHeaders = (t: TargetName): Record<string, string> =>
+      t === 'direct' ? { [CALLER_HEADER]: signCaller(caller, signer.secret) } : headersFor(t);
+    await verifyAnswers(workloads, targets, answerHeaders);
 
     phase('answers checked');
     const where = values.processes
@@ -422,7 +422,7 @@ async function main(): Promise<void> {
       halfPeak = { rate, measured: half };
     }
     // Served from the cache now: its answers must still be the plain gateway's.
-    await verifyAnswers(workloads, targets, headersFor);
+    await verifyAnswers(workloads, targets, answerHeaders);
     phase('cached answers checked');
     const results: Results = new Map(
       [...runs].map(([w, byTarget]) => [w, new Map([...byTarget].map(([t, list]) => [t, combine(list)]))]),
