@@ -1,10 +1,22 @@
 import type { Logger } from './logger';
 
-/** Runs `close` once on SIGINT/SIGTERM, then exits; a second signal exits at once. */
-export function onShutdown(logger: Logger, close: () => Promise<void>): void {
+export interface ShutdownOptions {
+  /**
+   * What a signal does while `close` runs: `exit` at once (a person pressing Ctrl-C twice), or
+   * `ignore` it (a cluster worker, which gets Ctrl-C from the terminal and SIGTERM from its
+   * primary, and is killed by the primary if it outlives its grace period). @default 'exit'
+   */
+  repeatedSignal?: 'exit' | 'ignore';
+}
+
+/** Runs `close` once on SIGINT/SIGTERM, then exits (0, or 1 if `close` failed). */
+export function onShutdown(logger: Logger, close: () => Promise<void>, options: ShutdownOptions = {}): void {
   let closing = false;
   const handler = (signal: NodeJS.Signals) => {
-    if (closing) process.exit(1);
+    if (closing) {
+      if (options.repeatedSignal === 'ignore') return;
+      process.exit(1);
+    }
     closing = true;
     logger.info({ signal }, 'shutting down');
     close().then(
@@ -15,6 +27,6 @@ export function onShutdown(logger: Logger, close: () => Promise<void>): void {
       },
     );
   };
-  process.once('SIGINT', handler);
-  process.once('SIGTERM', handler);
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
 }

@@ -101,29 +101,6 @@ function supervise(config: GatewayConfig, logger: Logger): void {
   for (let i = 0; i < config.workers; i += 1) fork();
 }
 
-/**
- * A worker's signals. Ctrl-C reaches the whole process group and the primary then sends SIGTERM
- * as well, so a signal after the first is ignored here rather than cutting the drain short; the
- * primary kills a worker that outlives its grace period.
- */
-function onWorkerShutdown(logger: Logger, close: () => Promise<void>): void {
-  let closing = false;
-  const handler = (signal: NodeJS.Signals) => {
-    if (closing) return;
-    closing = true;
-    logger.info({ signal }, 'shutting down');
-    close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-}
-
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { supergraph: { type: 'string' }, port: { type: 'string' } } });
   const config = loadGatewayConfig(process.env, values);
@@ -156,7 +133,9 @@ async function main(): Promise<void> {
   if (worker) {
     // The primary announces the gateway once, when every worker is ready.
     process.send?.({ type: 'gateway-ready', url } satisfies ReadyMessage);
-    onWorkerShutdown(logger, close);
+    // Ctrl-C reaches the whole process group and the primary then sends SIGTERM as well: a second
+    // signal must not cut the drain short (the primary kills a worker past its grace period).
+    onShutdown(logger, close, { repeatedSignal: 'ignore' });
   } else {
     logger.info({ url }, 'gateway listening');
     onShutdown(logger, close);

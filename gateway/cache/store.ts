@@ -1,6 +1,6 @@
-import { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from '../../common/logger';
+import { createOptionalRedis } from '../../common/redis';
 
 /**
  * Where the gateway keeps cached subgraph fetches and responses: Redis when configured (shared by
@@ -90,23 +90,11 @@ export function createRedisCacheStore(options: RedisStoreOptions): CacheStore {
   const { logger } = options;
   const prefix = options.keyPrefix ?? KEY_PREFIX;
   const generationKey = (partition: string) => `${prefix}gen:${partition}`;
-  const redis = new Redis(options.url, {
-    lazyConnect: false,
-    // A cache that is down must cost nothing: fail commands at once instead of queueing them.
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    commandTimeout: options.commandTimeoutMs ?? 250,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
-  });
-  let failing = false;
-  const failed = (err: unknown, what: string) => {
-    if (!failing) logger.warn({ err }, `cache ${what} failed; serving uncached until Redis answers`);
-    failing = true;
-  };
-  redis.on('error', (err) => failed(err, 'connection'));
-  redis.on('ready', () => {
-    if (failing) logger.info('cache store reachable again');
-    failing = false;
+  const { client: redis, failed } = createOptionalRedis(options.url, {
+    logger,
+    downMessage: 'cache: Redis unreachable; serving uncached until it answers',
+    upMessage: 'cache: Redis answers again',
+    commandTimeoutMs: options.commandTimeoutMs ?? 250,
   });
   // Partitions whose invalidation could not be stored: never read from cache until it is.
   const pendingBumps = new Set<string>();
@@ -117,7 +105,7 @@ export function createRedisCacheStore(options: RedisStoreOptions): CacheStore {
       pendingBumps.delete(partition);
     } catch (err) {
       pendingBumps.add(partition);
-      failed(err, 'invalidation');
+      failed(err);
     }
   };
 
@@ -142,7 +130,7 @@ export function createRedisCacheStore(options: RedisStoreOptions): CacheStore {
           .map(([, v], i) => (pendingBumps.has(partitions[i]!) ? null : Number(v ?? 0)));
         return { values, generations };
       } catch (err) {
-        failed(err, 'read');
+        failed(err);
         return misses();
       }
     },
@@ -153,7 +141,7 @@ export function createRedisCacheStore(options: RedisStoreOptions): CacheStore {
       try {
         await pipeline.exec();
       } catch (err) {
-        failed(err, 'write');
+        failed(err);
       }
     },
     bump,

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import { getOperationAST, parse, validate } from 'graphql';
 import type { GraphQLSchema } from 'graphql';
-import Redis from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import { Role } from '../../common/auth';
 import type { Caller } from '../../common/auth';
 import { AppError, ErrorCode } from '../../common/errors';
 import type { Logger } from '../../common/logger';
+import { createOptionalRedis } from '../../common/redis';
 import { isRecord, operationOf, refuse, replaceQuery } from './limits';
 import type { SchemaSource } from './limits';
 import type { Safelist } from './safelist';
@@ -83,28 +83,11 @@ function memoryStore(maxBytes: number, ttlSeconds: number): TextStore {
  * text again and is served; nothing waits on Redis longer than the command timeout.
  */
 function redisStore(url: string, ttlSeconds: number, keyPrefix: string, logger: Logger): TextStore {
-  const client = new Redis(url, {
-    connectTimeout: 1000,
-    commandTimeout: 500,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+  const { client, failed, answered } = createOptionalRedis(url, {
+    logger,
+    downMessage: 'persisted queries: Redis unreachable; hashes miss and nothing is stored until it answers',
+    upMessage: 'persisted queries: Redis answers again',
   });
-  let degraded = false;
-  const failed = (err: unknown) => {
-    if (degraded) return;
-    degraded = true;
-    logger.warn(
-      { err },
-      'persisted queries: Redis unreachable; hashes miss and nothing is stored until it answers',
-    );
-  };
-  const answered = () => {
-    if (degraded) logger.info('persisted queries: Redis answers again');
-    degraded = false;
-  };
-  client.on('error', failed);
-  client.on('ready', answered);
   return {
     async get(hash) {
       try {

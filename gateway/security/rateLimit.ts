@@ -1,11 +1,12 @@
 import type { Request, RequestHandler } from 'express';
-import Redis from 'ioredis';
+import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { Role } from '../../common/auth';
 import type { Caller } from '../../common/auth';
 import { AppError, ErrorCode } from '../../common/errors';
 import type { Logger } from '../../common/logger';
+import { createOptionalRedis } from '../../common/redis';
 import { refuse } from './limits';
 
 export interface PartnerRateLimitConfig {
@@ -60,27 +61,12 @@ export function createPartnerRateLimit(options: PartnerRateLimitOptions): Partne
   let limiter: RateLimiterAbstract;
   let client: Redis | undefined;
   if (options.redisUrl) {
-    client = new Redis(options.redisUrl, {
-      connectTimeout: 1000,
-      // A slow Redis must not hold partner requests: fail over to the local count quickly.
-      commandTimeout: 500,
-      maxRetriesPerRequest: 0,
-      enableOfflineQueue: false,
-      retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
-    });
-    let degraded = false;
-    client.on('error', (err: Error) => {
-      if (degraded) return;
-      degraded = true;
-      logger.warn(
-        { err },
-        'partner rate limit: Redis unreachable; each replica counts alone until it answers',
-      );
-    });
-    client.on('ready', () => {
-      if (degraded) logger.info('partner rate limit: Redis answers again; counts are shared');
-      degraded = false;
-    });
+    // A slow Redis must not hold partner requests: the limiter fails over to the local count.
+    client = createOptionalRedis(options.redisUrl, {
+      logger,
+      downMessage: 'partner rate limit: Redis unreachable; each replica counts alone until it answers',
+      upMessage: 'partner rate limit: Redis answers again; counts are shared',
+    }).client;
     limiter = new RateLimiterRedis({
       storeClient: client,
       keyPrefix,
