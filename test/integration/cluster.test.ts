@@ -1,59 +1,30 @@
-import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { request } from 'node:http';
-import { join } from 'node:path';
-import { GATEWAY_TEST_ENV } from '../harness/auth';
 import { testEnv } from '../harness/env';
 import { startRedisServer } from '../harness/redisServer';
 import type { RedisServer } from '../harness/redisServer';
 import { startTestSystem } from '../harness/system';
 import type { TestSystem } from '../harness/system';
 import { seededDataset } from '../harness/template';
-import { until } from './operations.helpers';
+import { spawnGatewayProcess, until } from './operations.helpers';
 
 // The real gateway entry (`node --import tsx gateway/index.ts`) in cluster mode, as a process of
 // its own, in front of the real subgraphs.
-const ROOT = join(__dirname, '..', '..');
 const { showcase } = seededDataset();
 const QUERY = JSON.stringify({
   query: 'query One($id: ID!) { enterprise(id: $id) { name } }',
   variables: { id: showcase.enterpriseId },
 });
 
-interface Log {
-  msg: string;
-  [key: string]: unknown;
-}
-
 function spawnGateway(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/index.ts'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      PORT: '0',
-      LOG_LEVEL: 'info',
-      PLAYGROUND: 'false',
-      SUPERGRAPH_WATCH: 'false',
-      SUBGRAPH_URL_SUPERVISION: sys.stack.urls.supervision,
-      SUBGRAPH_URL_GRID: sys.stack.urls.grid,
-      SUBGRAPH_URL_EMERGENCY: sys.stack.urls.emergency,
-      ...GATEWAY_TEST_ENV,
-      ...env,
-    },
+  const gateway = spawnGatewayProcess({
+    SUBGRAPH_URL_SUPERVISION: sys.stack.urls.supervision,
+    SUBGRAPH_URL_GRID: sys.stack.urls.grid,
+    SUBGRAPH_URL_EMERGENCY: sys.stack.urls.emergency,
+    ...env,
   });
-  children.push(child);
-  const logs: Log[] = [];
-  let buffered = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString();
-    const lines = buffered.split('\n');
-    buffered = lines.pop()!;
-    for (const line of lines) if (line.startsWith('{')) logs.push(JSON.parse(line));
-  });
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  return { child, logs, exited, stderr: () => stderr };
+  children.push(gateway.child);
+  return gateway;
 }
 
 /** One request on a connection of its own, so the primary hands each to the next worker. */

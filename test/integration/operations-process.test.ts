@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { startTestSystem } from '../harness/system';
 import type { TestSystem } from '../harness/system';
 import { seededDataset } from '../harness/template';
-import { until } from './operations.helpers';
+import { spawnGatewayProcess, until } from './operations.helpers';
 
 // The real gateway process (`node --import tsx gateway/index.ts`) in front of the real subgraphs.
 const ROOT = join(__dirname, '..', '..');
@@ -69,32 +69,10 @@ interface GatewayProcess {
 }
 
 async function spawnGateway(env: Record<string, string>): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/index.ts'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      PORT: '0',
-      LOG_LEVEL: 'info',
-      PLAYGROUND: 'false',
-      SUPERGRAPH_WATCH: 'false',
-      ...GATEWAY_TEST_ENV,
-      ...env,
-    },
-  });
-  const logs: Record<string, unknown>[] = [];
-  let buffered = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString();
-    const lines = buffered.split('\n');
-    buffered = lines.pop()!;
-    for (const line of lines) if (line.startsWith('{')) logs.push(JSON.parse(line));
-  });
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const { child, logs, exited, stderr } = spawnGatewayProcess(env);
   const listening = await until(
     async () => {
-      if (child.exitCode !== null) throw new Error(`gateway exited: ${stderr}`);
+      if (child.exitCode !== null) throw new Error(`gateway exited: ${stderr()}`);
       return logs.find((l) => l.msg === 'gateway listening');
     },
     (l) => l !== undefined,
