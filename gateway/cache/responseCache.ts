@@ -3,7 +3,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { Caller } from '../../common/auth';
 import { accessScopeKey } from '../../common/auth';
 import type { Metrics } from '../../common/metrics';
-import { decodeEntry, digest, encodeEntry } from './entry';
+import { decodeEntry, digest, encodeEntry, remainingSeconds } from './entry';
 import type { Entry } from './entry';
 import type { CacheStore } from './store';
 
@@ -56,7 +56,7 @@ export function responseCachePlugin<TContext extends CacheContext>(
     async requestDidStart() {
       let pending: { key: string; generations: Record<string, number | null>; now: number } | undefined;
       return {
-        async responseForOperation({ operation, request, source, contextValue }) {
+        async responseForOperation({ operation, request, source, contextValue, overallCachePolicy }) {
           if (operation.operation !== 'query' || contextValue.bypassCache) return null;
           const key = `response:${digest(
             source,
@@ -72,6 +72,8 @@ export function responseCachePlugin<TContext extends CacheContext>(
           const hit = decodeEntry<Record<string, unknown>>(read.values[0]!, generations, now);
           if (hit) {
             metrics.cacheLookups.inc({ cache: 'response', result: 'hit' });
+            // A hit is as cacheable downstream as its entry still is: what remains of its TTL.
+            overallCachePolicy.restrict({ maxAge: remainingSeconds(hit, now) });
             return {
               http: { headers: new HeaderMap([[CACHE_STATUS_HEADER, 'hit']]), status: undefined },
               body: { kind: 'single', singleResult: { data: hit.d } },

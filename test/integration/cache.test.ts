@@ -197,6 +197,17 @@ describe.each([['in process'], ...(testEnv.redisUrl ? [['in Redis']] : [])])('qu
       body: JSON.stringify({ query: E360, variables: { id: showcase.enterpriseId } }),
     });
     expect(res.headers.get('cache-control')).toMatch(/^private, max-age=\d+$/);
+    // A hit says how long its entry has left, never more than the hint (60 s: the alarms).
+    const hit = await fetch(sys.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${sys.adminToken}` },
+      body: JSON.stringify({ query: E360, variables: { id: showcase.enterpriseId } }),
+    });
+    expect(hit.headers.get('x-qsg-cache')).toBe('hit');
+    const maxAge = Number(/max-age=(\d+)/.exec(hit.headers.get('cache-control') ?? '')?.[1]);
+    expect(hit.headers.get('cache-control')).toMatch(/^private, max-age=\d+$/);
+    expect(maxAge).toBeGreaterThan(0);
+    expect(maxAge).toBeLessThanOrEqual(60);
     const audit = await fetch(sys.gatewayUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${sys.adminToken}` },
