@@ -38,7 +38,7 @@ import { cacheHeadersPlugin } from './plugins/cacheHeaders';
 import { gatewayMetricsPlugin } from './plugins/metrics';
 import { requestIdPlugin } from './plugins/requestId';
 import type { RequestIdContext } from './plugins/requestId';
-import { secureGateway } from './security/fieldRules';
+import { secureGateway } from './security/secureGateway';
 import { createRequestLimits } from './security/limits';
 import { createPersistedQueries } from './security/persistedQueries';
 import { createPartnerRateLimit } from './security/rateLimit';
@@ -108,7 +108,7 @@ interface SupergraphWatchOptions {
  * Apollo's `update`, which throws for an SDL it cannot use and keeps serving the old one.
  * Replace the file atomically (write a temp file, then rename) so a half-written file is never read.
  * Apollo gets each version as `prepareSupergraph` makes it loadable (the gateway enforces the
- * `for: SECURITY` rules itself, see security/fieldRules.ts); one whose rules cannot be read is refused.
+ * `for: SECURITY` rules itself, see security/secureGateway.ts); one whose rules cannot be read is refused.
  */
 function supergraphFromFile(options: SupergraphWatchOptions): SupergraphSdlHook {
   const { path, logger, metrics } = options;
