@@ -189,7 +189,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> 
         query: options.request.query!,
         ...(options.request.variables ? { variables: options.request.variables } : {}),
       },
-      scope: accessScopeKey(context.caller),
+      scope: this.callerHeaders(context.caller).scope,
       send: (variables: Record<string, unknown> | undefined) =>
         super.process({
           ...options,
