@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync, unwatchFile, watchFile } from 'node:fs';
-import type { Stats } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
-import type { SupergraphSdlHook } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -24,6 +21,7 @@ import type { Logger } from '../common/logger';
 import { createMetrics } from '../common/metrics';
 import type { Metrics } from '../common/metrics';
 import { createAuthenticator } from './auth/authenticator';
+import { supergraphFromFile } from './supergraphFile';
 import { createGatewayCache, responseCachePlugin } from './cache';
 import type { GatewayConfig } from './config';
 import { SubgraphDataSource } from './datasources/SubgraphDataSource';
@@ -43,7 +41,6 @@ import { createRequestLimits } from './security/limits';
 import { createPersistedQueries } from './security/persistedQueries';
 import { createPartnerRateLimit } from './security/rateLimit';
 import { assertSocketAllowed, createSafelist } from './security/safelist';
-import { prepareSupergraph } from './security/supergraphRules';
 import { readStreamRules } from './subscriptions/rules';
 import type { StreamRule } from './subscriptions/rules';
 import { createSubscriptionServer } from './subscriptions/server';
@@ -90,59 +87,6 @@ export interface GatewayServer {
   start(): Promise<void>;
   /** Runs `onShutdown`, lets requests in flight finish (up to the grace period), then closes. */
   stop(): Promise<void>;
-}
-
-interface SupergraphWatchOptions {
-  path: string;
-  pollMs: number;
-  watch: boolean;
-  logger: Logger;
-  metrics: Pick<Metrics, 'supergraphLoads'>;
-  /** Called with the first SDL and each one the gateway accepted afterwards. */
-  onLoaded: (sdl: string) => void;
-}
-
-/**
- * The gateway's `supergraphSdl` hook: serves the file, then polls it (stat polling survives
- * atomic renames and volume mounts, where inotify does not) and hands each changed version to
- * Apollo's `update`, which throws for an SDL it cannot use and keeps serving the old one.
- * Replace the file atomically (write a temp file, then rename) so a half-written file is never read.
- * Apollo gets each version as `prepareSupergraph` makes it loadable (the gateway enforces the
- * `for: SECURITY` rules itself, see security/secureGateway.ts); one whose rules cannot be read is refused.
- */
-function supergraphFromFile(options: SupergraphWatchOptions): SupergraphSdlHook {
-  const { path, logger, metrics } = options;
-  return async ({ update }) => {
-    let current = readFileSync(path, 'utf8');
-    options.onLoaded(current);
-    const forApollo = (sdl: string) => prepareSupergraph(sdl).sdl;
-    if (!options.watch) return { supergraphSdl: forApollo(current) };
-    const onChange = (now: Stats, before: Stats) => {
-      if (now.mtimeMs === before.mtimeMs && now.size === before.size) return;
-      let next: string;
-      try {
-        next = readFileSync(path, 'utf8');
-      } catch (err) {
-        metrics.supergraphLoads.inc({ outcome: 'rejected' });
-        logger.error({ err, path }, 'supergraph file unreadable; keeping the current supergraph');
-        return;
-      }
-      if (next === current) return;
-      try {
-        update(forApollo(next));
-      } catch (err) {
-        metrics.supergraphLoads.inc({ outcome: 'rejected' });
-        logger.error({ err, path }, 'supergraph refused; keeping the current supergraph');
-        return;
-      }
-      current = next;
-      metrics.supergraphLoads.inc({ outcome: 'loaded' });
-      options.onLoaded(next);
-      logger.info({ path }, 'supergraph reloaded');
-    };
-    watchFile(path, { interval: options.pollMs, persistent: false }, onChange);
-    return { supergraphSdl: forApollo(current), cleanup: async () => unwatchFile(path, onChange) };
-  };
 }
 
 /**
