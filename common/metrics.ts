@@ -26,6 +26,10 @@ export interface Metrics {
   readonly subgraphErrors: Counter<'subgraph' | 'code'>;
   /** Gateway only: subgraph fetches that shared an identical call already in flight instead of sending their own, by `subgraph`. */
   readonly subgraphFetchesDeduplicated: Counter<'subgraph'>;
+  /** Gateway only: HTTP requests that carried several subgraph queries at once, by `subgraph`. */
+  readonly subgraphBatches: Counter<'subgraph'>;
+  /** Gateway only: subgraph queries sent inside such batches, by `subgraph`. */
+  readonly subgraphBatchedFetches: Counter<'subgraph'>;
   /**
    * Cache lookups by `cache` (a short fixed name, e.g. `query_plan`, `enterprise_by_id`) and
    * `result` (`hit` | `miss`). Any code holding the metrics may count: `metrics.cacheLookups.inc({ cache, result: 'hit' })`.
@@ -79,6 +83,18 @@ export function createMetrics(options: MetricsOptions): Metrics {
     subgraphFetchesDeduplicated: new Counter({
       name: 'gateway_subgraph_fetches_deduplicated_total',
       help: 'Subgraph fetches answered by an identical call already in flight, by subgraph',
+      labelNames: ['subgraph'],
+      registers,
+    }),
+    subgraphBatches: new Counter({
+      name: 'gateway_subgraph_batches_total',
+      help: 'HTTP requests to a subgraph that carried several queries at once, by subgraph',
+      labelNames: ['subgraph'],
+      registers,
+    }),
+    subgraphBatchedFetches: new Counter({
+      name: 'gateway_subgraph_batched_fetches_total',
+      help: 'Subgraph queries sent inside batches of several, by subgraph',
       labelNames: ['subgraph'],
       registers,
     }),

@@ -32,6 +32,12 @@ const schema = z.object({
   SUBGRAPH_CONNECTIONS: z.coerce.number().int().min(1).max(1024).default(64),
   /** Identical queries in flight at the same moment, for callers of the same access scope, share one subgraph call (never mutations). @default true */
   SUBGRAPH_DEDUP: bool(true),
+  /**
+   * Most queries one batched HTTP request to a subgraph carries: queries for callers of one
+   * access scope issued in the same event-loop turn share a request (Apollo Server HTTP batching,
+   * which the subgraphs must accept); 1 turns batching off. @default 32
+   */
+  SUBGRAPH_BATCH_MAX: z.coerce.number().int().min(1).max(1024).default(32),
   /** gzip/deflate/br responses of 1 KB and more to clients that accept it (the playground page is precompressed). @default true */
   COMPRESSION: bool(true),
   /**
@@ -152,6 +158,7 @@ export interface GatewayConfig {
   readonly subgraphTimeoutMs: number;
   readonly subgraphConnections: number;
   readonly subgraphDedup: boolean;
+  readonly subgraphBatchMax: number;
   readonly compression: boolean;
   /** Worker processes (`GATEWAY_WORKERS`, `auto` resolved); 1 = no cluster. */
   readonly workers: number;
@@ -227,6 +234,7 @@ export function loadGatewayConfig(
     subgraphTimeoutMs: raw.SUBGRAPH_TIMEOUT_MS,
     subgraphConnections: raw.SUBGRAPH_CONNECTIONS,
     subgraphDedup: raw.SUBGRAPH_DEDUP,
+    subgraphBatchMax: raw.SUBGRAPH_BATCH_MAX,
     compression: raw.COMPRESSION,
     workers,
     bodyLimit: raw.BODY_LIMIT,

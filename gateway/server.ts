@@ -133,6 +133,7 @@ export function createGatewayServer(config: GatewayConfig, deps: GatewayDeps): G
         logger,
         metrics,
         dedup: config.subgraphDedup,
+        maxBatch: config.subgraphBatchMax,
         cache,
       }),
     logger,

@@ -73,6 +73,9 @@ export interface SubgraphServer {
   stop(): Promise<void>;
 }
 
+const requestIdOfOperation = (extensions: Record<string, unknown> | undefined): string | undefined =>
+  typeof extensions?.requestId === 'string' ? extensions.requestId : undefined;
+
 /** Logs, with the gateway's request id, every operation a subgraph answered with errors. */
 function errorLogPlugin(logger: Logger): ApolloServerPlugin {
   return {
@@ -81,7 +84,9 @@ function errorLogPlugin(logger: Logger): ApolloServerPlugin {
         async didEncounterErrors({ errors, operationName }) {
           logger.warn(
             {
-              requestId: request.http?.headers.get(REQUEST_ID_HEADER),
+              // In a batch, the header names the first operation's request; each carries its own.
+              requestId:
+                requestIdOfOperation(request.extensions) ?? request.http?.headers.get(REQUEST_ID_HEADER),
               operationName,
               codes: errors.map((e) => e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'),
             },
@@ -115,6 +120,9 @@ export async function createSubgraphServer<TContext extends object>(
     }),
     formatError: createFormatError(logger),
     includeStacktraceInErrorResponses: false,
+    // The gateway sends the queries of one access scope that it issues together as one array;
+    // they run side by side with one context, so each DataLoader reads for all of them at once.
+    allowBatchedHttpRequests: true,
     logger,
     // Inline traces feed Apollo's hosted reporting, which this deployment never uses.
     plugins: [

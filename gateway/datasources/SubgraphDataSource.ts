@@ -10,6 +10,7 @@ import { AppError, ErrorCode, PUBLIC_ERROR_CODES } from '../../common/errors';
 import { REQUEST_ID_HEADER } from '../../common/http/requestId';
 import type { Logger } from '../../common/logger';
 import type { Metrics } from '../../common/metrics';
+import { batchQueries } from './batch';
 import { shareInflight } from './inflight';
 import type { ScopedFetch } from './inflight';
 import type { BufferedResponse } from './requestFetcher';
@@ -28,12 +29,25 @@ export interface SubgraphDataSourceOptions {
   dispatcher: Agent;
   logger: Logger;
   /** Where fetch latency (`subgraph`, `outcome`), failures (`subgraph`, `code`) and shared fetches are counted. */
-  metrics: Pick<Metrics, 'subgraphFetchDuration' | 'subgraphErrors' | 'subgraphFetchesDeduplicated'>;
+  metrics: Pick<
+    Metrics,
+    | 'subgraphFetchDuration'
+    | 'subgraphErrors'
+    | 'subgraphFetchesDeduplicated'
+    | 'subgraphBatches'
+    | 'subgraphBatchedFetches'
+  >;
   /**
    * Identical queries in flight at the same moment for callers of the same access scope share
    * one HTTP call (see inflight.ts); mutations never do. @default true
    */
   dedup?: boolean;
+  /**
+   * Queries for callers of one access scope issued in the same event-loop turn go to the
+   * subgraph as one batched HTTP request of at most this many operations (see batch.ts);
+   * 1 sends each on its own. @default 1
+   */
+  maxBatch?: number;
   /** Entity cache for query fetches, invalidated by mutations sent through here. @default no caching */
   cache?: GatewayCache | undefined;
 }
@@ -100,10 +114,27 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> 
     const fetcher = timed as unknown as Fetcher;
     super({ url: options.url, fetcher });
     this.options = options;
+    const maxBatch = options.maxBatch ?? 1;
+    const batched: ScopedFetch =
+      maxBatch > 1
+        ? batchQueries(timed, {
+            maxBatch,
+            onBatch: (operations) => {
+              options.metrics.subgraphBatches.inc({ subgraph });
+              options.metrics.subgraphBatchedFetches.inc({ subgraph }, operations);
+            },
+            onUnsupported: () =>
+              options.logger.warn(
+                { subgraph },
+                'subgraph refuses batched requests; its queries are sent one by one',
+              ),
+          })
+        : (url, init) => timed(url, init);
+    // Identical queries share one call first; what remains is batched.
     this.send =
       options.dedup === false
-        ? (url, init) => timed(url, init)
-        : shareInflight(timed, {
+        ? batched
+        : shareInflight(batched, {
             onShared: () => options.metrics.subgraphFetchesDeduplicated.inc({ subgraph }),
           });
     (this as unknown as { sendRequest: SubgraphDataSource['postRequest'] }).sendRequest =

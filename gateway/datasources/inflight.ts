@@ -45,30 +45,35 @@ export function isQueryOnly(body: string): boolean {
  * differs by design; the shared call goes out with the first caller's.
  *
  * A call is shared only while it is in flight: its entry is dropped as soon as it settles, so
- * nothing is cached and the map holds at most the calls currently open. Every waiter gets its own
- * clone of the buffered response, so no caller's parsing or error handling touches another's;
+ * nothing is cached and the map holds at most the calls currently open. Every waiter but one gets
+ * its own clone of the buffered response, so no caller's parsing or error handling touches another's;
  * when the call fails (network error, timeout) each waiter's promise rejects with that error,
  * which the datasource maps to a fresh GraphQL error per caller. A late joiner waits at most
  * for the first call's deadline, never longer than its own would have been.
  */
-export function shareInflight(fetch: SubgraphFetch, options: InflightOptions): ScopedFetch {
-  const inflight = new Map<string, Promise<BufferedResponse>>();
+export function shareInflight(fetch: ScopedFetch, options: InflightOptions): ScopedFetch {
+  const inflight = new Map<string, { call: Promise<BufferedResponse>; waiters: number }>();
   return (url, init, scope) => {
     const { body } = init;
-    if (scope === undefined || typeof body !== 'string' || !isQueryOnly(body)) return fetch(url, init);
+    if (scope === undefined || typeof body !== 'string' || !isQueryOnly(body)) return fetch(url, init, scope);
     const key = `${init.method ?? 'GET'} ${url}\n${scope}\n${body}`;
-    let call = inflight.get(key);
-    if (call) {
+    let entry = inflight.get(key);
+    if (entry) {
       options.onShared();
     } else {
-      const started = fetch(url, init);
-      call = started;
-      inflight.set(key, started);
+      const started = fetch(url, init, scope);
+      const created = { call: started, waiters: 0 };
+      entry = created;
+      inflight.set(key, created);
       const forget = () => {
-        if (inflight.get(key) === started) inflight.delete(key);
+        if (inflight.get(key) === created) inflight.delete(key);
       };
+      // Registered first, so it runs before any waiter's: no one joins once the answer is out.
       started.then(forget, forget);
     }
-    return call.then((res) => res.clone());
+    const joined = entry;
+    joined.waiters++;
+    // All waiters are known when the call settles; every one but the last reads a copy.
+    return joined.call.then((res) => (--joined.waiters === 0 ? res : res.clone()));
   };
 }

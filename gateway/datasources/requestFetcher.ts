@@ -56,7 +56,13 @@ export class BufferedHeaders implements Iterable<[string, string]> {
   }
 }
 
-function buffered(url: string, status: number, headers: BufferedHeaders, body: string): BufferedResponse {
+/** A response whose body was read whole. */
+export function bufferedText(
+  url: string,
+  status: number,
+  headers: BufferedHeaders,
+  body: string,
+): BufferedResponse {
   return {
     bodyUsed: false,
     url,
@@ -71,7 +77,27 @@ function buffered(url: string, status: number, headers: BufferedHeaders, body: s
     },
     text: async () => body,
     json: async () => JSON.parse(body) as unknown,
-    clone: () => buffered(url, status, headers, body),
+    clone: () => bufferedText(url, status, headers, body),
+  };
+}
+
+/**
+ * A response whose JSON body was parsed already (one element of a batch's array): `json()` hands
+ * over that value, once; a clone gets its own copy, so no two readers share one object.
+ */
+export function bufferedJson(
+  url: string,
+  status: number,
+  headers: BufferedHeaders,
+  value: unknown,
+): BufferedResponse {
+  const text = () => JSON.stringify(value);
+  return {
+    ...bufferedText(url, status, headers, ''),
+    arrayBuffer: () => bufferedText(url, status, headers, text()).arrayBuffer(),
+    text: async () => text(),
+    json: async () => value,
+    clone: () => bufferedText(url, status, headers, text()),
   };
 }
 
@@ -104,6 +130,6 @@ export function createRequestFetcher(options: RequestFetcherOptions) {
       bodyTimeout: options.timeoutMs,
     });
     const body = await res.body.text();
-    return buffered(url, res.statusCode, new BufferedHeaders(res.headers), body);
+    return bufferedText(url, res.statusCode, new BufferedHeaders(res.headers), body);
   };
 }

@@ -139,7 +139,11 @@ describe('deduplication of identical subgraph fetches in flight', () => {
   });
 
   it('with SUBGRAPH_DEDUP=false sends every request', async () => {
-    const { proxy, post, shared } = await gatewayBehindProxy({ SUBGRAPH_DEDUP: 'false' });
+    // Batching off too: otherwise the four would leave as one batched request of four queries.
+    const { proxy, post, shared } = await gatewayBehindProxy({
+      SUBGRAPH_DEDUP: 'false',
+      SUBGRAPH_BATCH_MAX: '1',
+    });
     const token = await admin('admin-a');
     const answers = [1, 2, 3, 4].map(() => post(token, PAGE));
     await until(

@@ -116,8 +116,9 @@ async function gatewayWithProxy(env: Record<string, string> = {}) {
 
 describe('the gateway process', () => {
   it('on SIGTERM stops listening, finishes the requests in flight, and exits 0', async () => {
-    // Three held subgraph calls, one per request: identical queries in flight would otherwise share one.
-    const { proxy, gw } = await gatewayWithProxy({ SUBGRAPH_DEDUP: 'false' });
+    // Three held subgraph calls, one per request: identical queries in flight would otherwise share
+    // one, and queries issued together would leave as one batch.
+    const { proxy, gw } = await gatewayWithProxy({ SUBGRAPH_DEDUP: 'false', SUBGRAPH_BATCH_MAX: '1' });
     const inFlight = [post(gw.url), post(gw.url), post(gw.url)];
     await until(
       async () => proxy.seen.length,

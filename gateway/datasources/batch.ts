@@ -1,0 +1,133 @@
+import { REQUEST_ID_HEADER } from '../../common/http/requestId';
+import { isQueryOnly } from './inflight';
+import type { FetchInit, ScopedFetch, SubgraphFetch } from './inflight';
+import { bufferedJson, bufferedText } from './requestFetcher';
+import type { BufferedResponse } from './requestFetcher';
+
+export interface BatchOptions {
+  /** Most operations in one HTTP request; more queued at once go out in several. */
+  maxBatch: number;
+  /** Called with the size of every batch of more than one operation that is sent. */
+  onBatch: (operations: number) => void;
+  /**
+   * Called once if the subgraph refuses batched requests (HTTP 400 without a result per
+   * operation); its queries are sent one by one from then on.
+   */
+  onUnsupported: () => void;
+}
+
+interface Member {
+  init: FetchInit;
+  body: string;
+  resolve: (res: BufferedResponse) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * The operation's body with the gateway request's id in its `extensions`, so the subgraph's log
+ * lines for it name the request it belongs to (the batch's HTTP header can carry only one). A
+ * body that mentions `"extensions":` anywhere is left as it is rather than risk a duplicate key.
+ */
+function withRequestId(body: string, requestId: string | undefined): string {
+  if (!requestId || !body.endsWith('}') || body.includes('"extensions":')) return body;
+  return `${body.slice(0, -1)},"extensions":{"requestId":${JSON.stringify(requestId)}}}`;
+}
+
+/**
+ * Wraps a subgraph fetch so that queries for callers of one access scope, issued to the same
+ * subgraph in the same turn of the event loop, leave as one HTTP request whose body is the JSON
+ * array of their operations (Apollo Server's HTTP batching, `allowBatchedHttpRequests`). The
+ * subgraph runs them side by side with one context, so its DataLoaders read the rows of all of
+ * them in one statement per loader; each caller gets its own element of the answer: its own
+ * `data` and its own `errors`.
+ *
+ * Only what the in-flight sharing would also share is batched: a query (never a mutation) with an
+ * access scope; the batch goes out with the first member's signed caller, whose scope every
+ * member has. Nothing waits for a batch to fill: the queue is sent once the current turn's I/O
+ * callbacks are done (`setImmediate`), so a lone request pays one event-loop hop, and requests
+ * arriving together under load share a request.
+ */
+export function batchQueries(fetch: SubgraphFetch, options: BatchOptions): ScopedFetch {
+  const queues = new Map<string, { url: string; members: Member[] }>();
+  let unsupported = false;
+
+  const sendOne = (url: string, member: Member) =>
+    fetch(url, member.init).then(member.resolve, member.reject);
+
+  async function sendBatch(url: string, members: Member[]): Promise<void> {
+    const first = members[0]!.init;
+    const body = `[${members
+      .map((m) => withRequestId(m.body, m.init.headers?.[REQUEST_ID_HEADER]))
+      .join(',')}]`;
+    let res: BufferedResponse;
+    try {
+      res = await fetch(url, { ...first, body });
+    } catch (err) {
+      for (const m of members) m.reject(err);
+      return;
+    }
+    const text = await res.text();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    if (!Array.isArray(parsed)) {
+      if (res.status === 400 && !unsupported) {
+        // A subgraph without batching answers 400 for the array it cannot read.
+        unsupported = true;
+        options.onUnsupported();
+        for (const m of members) void sendOne(url, m);
+        return;
+      }
+      // A failure of the whole request (401, 5xx, a proxy's page): every member gets it as is.
+      for (const m of members) m.resolve(bufferedText(url, res.status, res.headers, text));
+      return;
+    }
+    if (parsed.length !== members.length) {
+      const err = new Error(
+        `subgraph answered a batch of ${members.length} operations with ${parsed.length} results`,
+      );
+      for (const m of members) m.reject(err);
+      return;
+    }
+    options.onBatch(members.length);
+    // Apollo Server gives a batch one HTTP status: a request error of one operation (no `data`)
+    // turns it into 400 for all. Each element gets the status it would have had on its own.
+    members.forEach((m, i) => {
+      const element = parsed[i] as unknown;
+      const executed = typeof element === 'object' && element !== null && 'data' in element;
+      const status = executed || res.ok ? 200 : res.status;
+      m.resolve(bufferedJson(url, status, res.headers, element));
+    });
+  }
+
+  function flush(key: string): void {
+    const queue = queues.get(key);
+    queues.delete(key);
+    if (!queue) return;
+    const { url, members } = queue;
+    for (let i = 0; i < members.length; i += options.maxBatch) {
+      const chunk = members.slice(i, i + options.maxBatch);
+      if (chunk.length === 1) void sendOne(url, chunk[0]!);
+      else void sendBatch(url, chunk);
+    }
+  }
+
+  return (url, init, scope) => {
+    const { body } = init;
+    if (unsupported || scope === undefined || typeof body !== 'string' || !isQueryOnly(body))
+      return fetch(url, init);
+    const key = `${url}\n${scope}`;
+    return new Promise<BufferedResponse>((resolve, reject) => {
+      let queue = queues.get(key);
+      if (!queue) {
+        queue = { url, members: [] };
+        queues.set(key, queue);
+        setImmediate(flush, key);
+      }
+      queue.members.push({ init, body, resolve, reject });
+    });
+  };
+}

@@ -1,0 +1,286 @@
+import { ApolloServer } from '@apollo/server';
+import { startStandaloneServer } from '@apollo/server/standalone';
+import { Agent } from 'undici';
+import { Role, accessScopeKey } from '../../common/auth';
+import type { Caller } from '../../common/auth';
+import { createLogger } from '../../common/logger';
+import { loadGatewayConfig } from '../../gateway/config';
+import { batchQueries } from '../../gateway/datasources/batch';
+import { createRequestFetcher } from '../../gateway/datasources/requestFetcher';
+import { createGatewayServer } from '../../gateway/server';
+import type { GatewayServer } from '../../gateway/server';
+import { CITY_ADMIN, GATEWAY_TEST_ENV, callerHeaders, testToken } from '../harness/auth';
+import { startTestSystem } from '../harness/system';
+import type { GraphQLResponse, TestSystem } from '../harness/system';
+
+// Real subgraphs throughout: the batches go to the supervision subgraph (Apollo Server with
+// `allowBatchedHttpRequests`), which the test watches for the HTTP requests it receives.
+const ENTERPRISE = `query Enterprise($id: ID!) { enterprise(id: $id) { id name riskLevel riskPoints { name level } } }`;
+const ENTERPRISE_360 = /* GraphQL */ `
+  query Enterprise360($id: ID!) {
+    enterprise(id: $id) {
+      id
+      name
+      riskLevel
+      riskPoints {
+        name
+        level
+      }
+      hazards {
+        level
+        status
+      }
+      grid {
+        name
+        members {
+          name
+        }
+      }
+      alarms {
+        severity
+        status
+      }
+    }
+  }
+`;
+const IDS = `query Ids($district: String!) { enterprises(first: 6, filter: { districtCode: $district }) { edges { node { id } } } }`;
+
+const OFFICER: Caller = {
+  sub: 'officer-shibei',
+  role: Role.DISTRICT_OFFICER,
+  district: '370203',
+  scopes: ['personal:read'],
+};
+
+let sys: TestSystem;
+const agent = new Agent({ keepAliveTimeout: 10_000 });
+const fetcher = createRequestFetcher({ dispatcher: agent, timeoutMs: 10_000 });
+let supervisionRequests = 0;
+const inDistrict: string[] = [];
+const elsewhere: string[] = [];
+const gateways: GatewayServer[] = [];
+
+beforeAll(async () => {
+  sys = await startTestSystem();
+  sys.stack.servers.supervision.httpServer.on('request', (req) => {
+    // Express has already stripped its mount path from `req.url` here; GraphQL is the only POST.
+    if (req.method === 'POST') supervisionRequests++;
+  });
+  const ids = async (district: string) =>
+    ((await sys.gql<any>(IDS, { district })).data!.enterprises.edges as { node: { id: string } }[]).map(
+      (e) => e.node.id,
+    );
+  inDistrict.push(...(await ids('370203')));
+  elsewhere.push(...(await ids('370212')));
+  expect(inDistrict.length).toBeGreaterThanOrEqual(4);
+  expect(elsewhere.length).toBeGreaterThanOrEqual(2);
+});
+afterAll(async () => {
+  await Promise.all(gateways.map((g) => g.stop()));
+  await agent.close();
+  await sys?.stop();
+});
+
+function batcher(maxBatch = 8) {
+  const batches: number[] = [];
+  let unsupported = 0;
+  const send = batchQueries(fetcher, {
+    maxBatch,
+    onBatch: (n) => batches.push(n),
+    onUnsupported: () => unsupported++,
+  });
+  /** One query as the gateway's datasource posts it, for `caller`. */
+  const post = (
+    query: string,
+    variables: Record<string, unknown>,
+    caller: Caller = CITY_ADMIN,
+    url?: string,
+  ) =>
+    send(
+      url ?? sys.stack.urls.supervision,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...callerHeaders(caller) },
+        body: JSON.stringify({ query, variables }),
+      },
+      accessScopeKey(caller),
+    );
+  return { post, batches, unsupported: () => unsupported };
+}
+
+/** What a subgraph answers to one query sent on its own. */
+async function alone(query: string, variables: Record<string, unknown>, caller: Caller = CITY_ADMIN) {
+  const res = await fetcher(sys.stack.urls.supervision, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...callerHeaders(caller) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+describe('batching of subgraph queries issued together', () => {
+  it('sends the queries of one access scope as one HTTP request, and each gets what it would have alone', async () => {
+    const expected = await Promise.all(inDistrict.slice(0, 5).map((id) => alone(ENTERPRISE, { id })));
+    const statements = () => sys.stack.db.supervision.stats.statements;
+    const aloneBefore = statements();
+    await alone(ENTERPRISE, { id: inDistrict[0] });
+    // The enterprise, then its risk points.
+    expect(statements() - aloneBefore).toBe(2);
+
+    const { post, batches } = batcher();
+    const before = supervisionRequests;
+    const statementsBefore = statements();
+    const answers = await Promise.all(inDistrict.slice(0, 5).map((id) => post(ENTERPRISE, { id })));
+    expect(supervisionRequests - before).toBe(1);
+    expect(batches).toEqual([5]);
+    // One context for the batch: each loader reads for all five operations in one statement.
+    expect(statements() - statementsBefore).toBe(2);
+    const got = await Promise.all(answers.map(async (r) => ({ status: r.status, body: await r.json() })));
+    expect(got).toEqual(expected);
+    expect(got.map((g) => (g.body as any).data.enterprise.id)).toEqual(inDistrict.slice(0, 5));
+  });
+
+  it('splits what is queued at once into batches of at most the configured size', async () => {
+    const { post, batches } = batcher(2);
+    const before = supervisionRequests;
+    const answers = await Promise.all(inDistrict.slice(0, 5).map((id) => post(ENTERPRISE, { id })));
+    expect(supervisionRequests - before).toBe(3);
+    expect(batches).toEqual([2, 2]);
+    for (const [i, r] of answers.entries())
+      expect(((await r.json()) as any).data.enterprise.id).toBe(inDistrict[i]);
+  });
+
+  it('gives an operation the subgraph refuses its own error, and the others their data', async () => {
+    const { post } = batcher();
+    const [first, refused, last] = await Promise.all([
+      post(ENTERPRISE, { id: inDistrict[0] }),
+      post('query Broken($id: ID!) { enterprise(id: $id) { noSuchField } }', { id: inDistrict[1] }),
+      post(ENTERPRISE, { id: inDistrict[2] }),
+    ]);
+    // On its own the refused query would have had 400; the batch's shared status is not theirs.
+    expect(refused!.status).toBe(400);
+    const body = (await refused!.json()) as GraphQLResponse;
+    expect(body.data).toBeUndefined();
+    expect(body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(
+      (await alone('query Broken($id: ID!) { enterprise(id: $id) { noSuchField } }', { id: 'x' })).status,
+    ).toBe(400);
+    for (const [r, id] of [
+      [first!, inDistrict[0]],
+      [last!, inDistrict[2]],
+    ] as const) {
+      expect(r.status).toBe(200);
+      const ok = (await r.json()) as any;
+      expect(ok.errors).toBeUndefined();
+      expect(ok.data.enterprise.id).toBe(id);
+    }
+  });
+
+  it('never puts callers of different access scopes in one batch: each sees its own rows', async () => {
+    const { post, batches } = batcher();
+    const before = supervisionRequests;
+    const [adminHome, officerHome, adminAway, officerAway] = await Promise.all([
+      post(ENTERPRISE, { id: inDistrict[0] }, CITY_ADMIN),
+      post(ENTERPRISE, { id: inDistrict[0] }, OFFICER),
+      post(ENTERPRISE, { id: elsewhere[0] }, CITY_ADMIN),
+      post(ENTERPRISE, { id: elsewhere[0] }, OFFICER),
+    ]);
+    expect(supervisionRequests - before).toBe(2);
+    expect(batches).toEqual([2, 2]);
+    const enterprise = async (r: typeof adminHome) => ((await r!.json()) as any).data.enterprise;
+    expect((await enterprise(adminHome)).id).toBe(inDistrict[0]);
+    expect((await enterprise(officerHome)).id).toBe(inDistrict[0]);
+    expect((await enterprise(adminAway)).id).toBe(elsewhere[0]);
+    // Outside the officer's district: absent, as it is when asked alone.
+    expect(await enterprise(officerAway)).toBeNull();
+  });
+
+  it('sends mutations one by one', async () => {
+    const { post, batches } = batcher();
+    const before = supervisionRequests;
+    const answers = await Promise.all([
+      post('mutation { noSuchMutation }', {}),
+      post('mutation { noSuchMutation }', {}),
+    ]);
+    expect(supervisionRequests - before).toBe(2);
+    expect(batches).toEqual([]);
+    for (const r of answers) expect(r.status).toBe(400);
+  });
+
+  it('falls back to one request per query for a subgraph that refuses batches', async () => {
+    const plain = new ApolloServer({
+      typeDefs: 'type Query { double(n: Int!): Int! }',
+      resolvers: { Query: { double: (_: unknown, { n }: { n: number }) => n * 2 } },
+    });
+    const { url } = await startStandaloneServer(plain, { listen: { port: 0, host: '127.0.0.1' } });
+    try {
+      const { post, batches, unsupported } = batcher();
+      const twice = (ns: number[]) =>
+        Promise.all(ns.map((n) => post('query D($n: Int!) { double(n: $n) }', { n }, CITY_ADMIN, url)));
+      const first = await twice([1, 2, 3]);
+      expect(unsupported()).toBe(1);
+      expect(await Promise.all(first.map((r) => r.json()))).toEqual(
+        [2, 4, 6].map((d) => ({ data: { double: d } })),
+      );
+      const second = await twice([4, 5]);
+      expect(await Promise.all(second.map((r) => r.json()))).toEqual(
+        [8, 10].map((d) => ({ data: { double: d } })),
+      );
+      expect(batches).toEqual([]);
+      expect(unsupported()).toBe(1);
+    } finally {
+      await plain.stop();
+    }
+  });
+});
+
+describe('batching through the gateway', () => {
+  async function gateway(env: Record<string, string>) {
+    const config = loadGatewayConfig({
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      PLAYGROUND: 'false',
+      SUPERGRAPH_WATCH: 'false',
+      ...GATEWAY_TEST_ENV,
+      ...env,
+    });
+    const g = createGatewayServer(
+      { ...config, subgraphUrls: sys.stack.urls },
+      { logger: createLogger('gateway', 'silent') },
+    );
+    gateways.push(g);
+    const url = await g.listen(0);
+    await g.start();
+    return async (token: string, query: string, variables: Record<string, unknown>) => {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await res.json()) as GraphQLResponse<any>;
+    };
+  }
+
+  it('answers a burst of Enterprise 360s from callers of two scopes as a gateway without batching does', async () => {
+    const batching = await gateway({});
+    const oneByOne = await gateway({ SUBGRAPH_BATCH_MAX: '1', SUBGRAPH_DEDUP: 'false' });
+    const admin = await testToken({ role: Role.CITY_ADMIN, sub: 'admin-burst' });
+    const officer = await testToken({
+      role: Role.DISTRICT_OFFICER,
+      sub: 'officer-burst',
+      district: '370203',
+    });
+    const asks = [...inDistrict, ...elsewhere].flatMap((id) => [
+      { token: admin, id },
+      { token: officer, id },
+    ]);
+    const expected = [];
+    for (const a of asks) expected.push(await oneByOne(a.token, ENTERPRISE_360, { id: a.id }));
+    for (const e of expected) expect(e.errors).toBeUndefined();
+    // The officer sees the enterprises of 市北区 and none elsewhere.
+    expect(expected.filter((e) => e.data.enterprise === null)).toHaveLength(elsewhere.length);
+
+    const got = await Promise.all(asks.map((a) => batching(a.token, ENTERPRISE_360, { id: a.id })));
+    expect(got).toEqual(expected);
+  });
+});
