@@ -9,6 +9,7 @@ import type { SubgraphName } from '../subgraphs/catalog';
 
 export interface SubgraphProcesses {
   urls: Record<SubgraphName, string>;
+  pids: number[];
   stop(): Promise<void>;
 }
 
@@ -68,6 +69,7 @@ export async function startSubgraphProcesses(
   for (const { name } of SUBGRAPHS) await ready(urls[name].replace(/\/graphql$/, '/ready'), deadline);
   return {
     urls,
+    pids: children.map((c) => c.pid!),
     async stop() {
       await Promise.all(
         children.map(

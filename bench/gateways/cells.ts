@@ -1,5 +1,6 @@
 // One cell of the gateway benchmark: a workload against a target, measured from the load process
 // and the target's own CPU and memory; plus the checks and the warming around the cells.
+import type { MachineCpu } from './machine';
 import type { LoadProcess, TargetProcess } from './processes';
 import type { LoadJob, SignedCaller, TargetName } from './protocol';
 import type { Measured } from './report';
@@ -105,6 +106,7 @@ export async function measure(
   workload: Workload,
   target: TargetProcess,
   load: LoadProcess,
+  machine: () => MachineCpu,
   plan: Plan,
   headers: Record<string, string>,
   signer: SignedCaller | undefined,
@@ -124,8 +126,11 @@ export async function measure(
   };
   await load.run(job);
   await target.begin();
+  const before = machine();
   const result = await load.run({ ...job, seconds: plan.measureS });
+  const after = machine();
   const usage = await target.end(`${target.name}.${workload.name}.${label}`);
+  const perRequest = (ms: number) => (result.requests ? ms / result.requests : 0);
   const failures = result.non2xx + result.socketErrors + result.timeouts + result.graphqlErrors;
   if (failures)
     console.error(
@@ -137,8 +142,10 @@ export async function measure(
     rps: result.requests / result.seconds,
     p50Ms: result.p50Ms,
     p99Ms: result.p99Ms,
-    cpuMsPerRequest: result.requests ? usage.cpuMs / result.requests : 0,
+    cpuMsPerRequest: perRequest(usage.cpuMs),
     peakRssMb: usage.peakRssMb,
+    subgraphsCpuMsPerRequest: perRequest(after.subgraphsMs - before.subgraphsMs),
+    postgresCpuMsPerRequest: perRequest(after.postgresMs - before.postgresMs),
   };
 }
 
@@ -158,5 +165,7 @@ export function combine(rounds: Measured[]): Measured {
     p99Ms: median(rounds.map((r) => r.p99Ms)),
     cpuMsPerRequest: median(rounds.map((r) => r.cpuMsPerRequest)),
     peakRssMb: Math.max(...rounds.map((r) => r.peakRssMb)),
+    subgraphsCpuMsPerRequest: median(rounds.map((r) => r.subgraphsCpuMsPerRequest)),
+    postgresCpuMsPerRequest: median(rounds.map((r) => r.postgresCpuMsPerRequest)),
   };
 }

@@ -19,6 +19,7 @@ import { startSubgraphProcesses } from '../processes';
 import { DEFAULT_DATABASE_URL, prepareDatabase } from './database';
 import type { Scale } from './database';
 import { ensureBenchDependencies } from './deps';
+import { machineCpuReader } from './machine';
 import { corePlan, startLoad, startTarget } from './processes';
 import type { LoadProcess, TargetProcess } from './processes';
 import { TARGETS } from './protocol';
@@ -122,6 +123,7 @@ async function main(): Promise<void> {
     ? await startSubgraphProcesses(db.url, redisUrl!, secrets)
     : undefined;
   const urls = stack?.urls ?? subgraphProcesses!.urls;
+  const machine = machineCpuReader(subgraphProcesses?.pids);
   phase('subgraphs');
 
   const dir = mkdtempSync(join(tmpdir(), 'qsg-bench-'));
@@ -239,6 +241,7 @@ async function main(): Promise<void> {
                 workload,
                 target,
                 load,
+                machine,
                 plan,
                 headersFor(target.name),
                 target.name === 'direct' ? signer : undefined,
@@ -258,6 +261,7 @@ async function main(): Promise<void> {
         e360,
         oursTarget,
         load,
+        machine,
         plan,
         headersFor('ours'),
         undefined,

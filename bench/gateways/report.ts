@@ -16,6 +16,10 @@ export interface Measured extends Cell {
   requests: number;
   /** Non-2xx answers, socket errors, timeouts and GraphQL errors together. */
   failures: number;
+  /** CPU of the subgraphs' process(es) per request served by the target. */
+  subgraphsCpuMsPerRequest: number;
+  /** CPU of all PostgreSQL processes per request served by the target. */
+  postgresCpuMsPerRequest: number;
 }
 
 export type Results = Map<WorkloadName, Map<TargetName, Measured>>;
@@ -45,9 +49,11 @@ export function printTable(results: Results, titles: Map<WorkloadName, string>):
     '×',
     'peak RSS MB',
     '×',
+    'subgraphs ms/req',
+    'PG ms/req',
     'failed',
   ];
-  const right = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  const right = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
   for (const [workload, byTarget] of results) {
     const apollo = byTarget.get('apollo');
     const rows = [...byTarget].map(([target, m]) => [
@@ -61,6 +67,8 @@ export function printTable(results: Results, titles: Map<WorkloadName, string>):
       ratio(m.cpuMsPerRequest, apollo?.cpuMsPerRequest),
       num(m.peakRssMb, 0),
       ratio(m.peakRssMb, apollo?.peakRssMb),
+      num(m.subgraphsCpuMsPerRequest, 2),
+      num(m.postgresCpuMsPerRequest, 2),
       m.failures ? `${m.failures} of ${m.requests}` : '0',
     ]);
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -72,7 +80,8 @@ export function printTable(results: Results, titles: Map<WorkloadName, string>):
     for (const r of rows) console.log(line(r));
   }
   console.log(
-    '\n× = ratio to apollo. CPU and RSS are the target process only (subgraphs and PostgreSQL excluded).' +
+    '\n× = ratio to apollo. CPU and RSS are the target process only; the subgraphs and PostgreSQL, on the same' +
+      '\ncores, are the two CPU columns to the right (per request the target served).' +
       '\n* ours-cached: ours with CACHE=true (response and entity caches in Redis), every input asked once before each of its cells.',
   );
 }
