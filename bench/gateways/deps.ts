@@ -37,3 +37,15 @@ export function ensureBenchDependencies(): void {
 
 /** `require` resolving from bench/gateways, so these packages never come from the root install. */
 export const benchRequire = createRequire(join(DIR, 'package.json'));
+
+/**
+ * Builds the project (`npm run build`, incremental: a few seconds when nothing changed), because
+ * `ours` runs from `dist/` as the Docker image does.
+ */
+export function buildOurs(): void {
+  const result = spawnSync('npm', ['run', '--silent', 'build'], {
+    cwd: join(DIR, '..', '..'),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (result.status !== 0) throw new Error('npm run build failed: ours runs from dist/');
+}

@@ -18,7 +18,7 @@ import { startStack } from '../../subgraphs/stack';
 import { startSubgraphProcesses } from '../processes';
 import { DEFAULT_DATABASE_URL, prepareDatabase } from './database';
 import type { Scale } from './database';
-import { ensureBenchDependencies } from './deps';
+import { buildOurs, ensureBenchDependencies } from './deps';
 import { machineCpuReader } from './machine';
 import { corePlan, startLoad, startTarget } from './processes';
 import type { LoadProcess, TargetProcess } from './processes';
@@ -90,6 +90,10 @@ async function main(): Promise<void> {
   };
   ensureBenchDependencies();
   phase('dependencies');
+  if (targetNames.some((t) => t === 'ours' || t === 'ours-cached')) {
+    buildOurs();
+    phase('build');
+  }
   const db = await prepareDatabase(
     process.env.DATABASE_URL || DEFAULT_DATABASE_URL,
     SCALES[values.quick ? 'quick' : 'full'],
@@ -210,7 +214,7 @@ async function main(): Promise<void> {
         `Load average before the run: ${loadBefore!.toFixed(1)} (1 min, ${cpus().length} cores)${
           loadBefore! > 0.5 ? ': other work is running and will blur the numbers (see the noise lines)' : ''
         }`,
-        'ours: its defaults, query limits included (no workload reaches them), with PLAYGROUND off and LOG_LEVEL warn',
+        'ours: built (npm run build) and run from dist/ as the Docker image runs it; its defaults, query limits included (no workload reaches them), with PLAYGROUND off and LOG_LEVEL warn',
       ].join('\n'),
     );
 
