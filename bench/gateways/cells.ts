@@ -1,6 +1,7 @@
 // One cell of the gateway benchmark: a workload against a target, measured from the load process
 // and the target's own CPU and memory; plus the checks and the warming around the cells.
-import type { MachineCpu } from './machine';
+import { machineCpuBetween } from './machine';
+import type { MachineReading } from './machine';
 import type { LoadProcess, TargetProcess } from './processes';
 import type { LoadJob, SignedCaller, TargetName } from './protocol';
 import type { Measured } from './report';
@@ -106,7 +107,7 @@ export async function measure(
   workload: Workload,
   target: TargetProcess,
   load: LoadProcess,
-  machine: () => MachineCpu,
+  machine: () => MachineReading,
   plan: Plan,
   headers: Record<string, string>,
   signer: SignedCaller | undefined,
@@ -128,7 +129,7 @@ export async function measure(
   await target.begin();
   const before = machine();
   const result = await load.run({ ...job, seconds: plan.measureS });
-  const after = machine();
+  const spent = machineCpuBetween(before, machine());
   const usage = await target.end(`${target.name}.${workload.name}.${label}`);
   const perRequest = (ms: number) => (result.requests ? ms / result.requests : 0);
   const failures = result.non2xx + result.socketErrors + result.timeouts + result.graphqlErrors;
@@ -144,8 +145,8 @@ export async function measure(
     p99Ms: result.p99Ms,
     cpuMsPerRequest: perRequest(usage.cpuMs),
     peakRssMb: usage.peakRssMb,
-    subgraphsCpuMsPerRequest: perRequest(after.subgraphsMs - before.subgraphsMs),
-    postgresCpuMsPerRequest: perRequest(after.postgresMs - before.postgresMs),
+    subgraphsCpuMsPerRequest: perRequest(spent.subgraphsMs),
+    postgresCpuMsPerRequest: perRequest(spent.postgresMs),
   };
 }
 

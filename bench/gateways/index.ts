@@ -202,7 +202,7 @@ async function main(): Promise<void> {
             ? '. No city-scale database yet, and seeding one (~40 s) would break the quick budget: run once without --quick for city data'
             : ''
         }`,
-        `Subgraphs: ${where}; ${
+        `Subgraphs: ${where}, NODE_ENV=${process.env.NODE_ENV ?? '(unset)'}; ${
           cores
             ? `target pinned to core ${cores.target}, load generator (autocannon) to core ${cores.load}`
             : 'no taskset or one core: nothing pinned'

@@ -5,11 +5,14 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 
-/** CPU milliseconds spent so far by the subgraphs and by PostgreSQL (all its processes). */
+/** CPU milliseconds spent by the subgraphs and by PostgreSQL between two readings. */
 export interface MachineCpu {
   subgraphsMs: number;
   postgresMs: number;
 }
+
+/** A reading: CPU milliseconds so far of each process counted. */
+export type MachineReading = Map<string, number>;
 
 let ticksPerSecond: number | undefined;
 function clockTicks(): number {
@@ -20,7 +23,7 @@ function clockTicks(): number {
   return ticksPerSecond;
 }
 
-/** utime + stime of one process from /proc, in ms; 0 once it is gone (or off Linux). */
+/** utime + stime of one process from /proc, in ms; undefined once it is gone (or off Linux). */
 function processCpuMs(pid: number | string): { comm: string; ms: number } | undefined {
   let stat: string;
   try {
@@ -37,20 +40,18 @@ function processCpuMs(pid: number | string): { comm: string; ms: number } | unde
   return { comm, ms: (ticks * 1000) / clockTicks() };
 }
 
-function postgresCpuMs(): number {
+function readPostgres(into: MachineReading): void {
   let dirs: string[];
   try {
     dirs = readdirSync('/proc');
   } catch {
-    return 0;
+    return;
   }
-  let ms = 0;
   for (const dir of dirs) {
     if (!/^\d+$/.test(dir)) continue;
     const p = processCpuMs(dir);
-    if (p && (p.comm === 'postgres' || p.comm.startsWith('postgres:'))) ms += p.ms;
+    if (p && (p.comm === 'postgres' || p.comm.startsWith('postgres:'))) into.set(`pg:${dir}`, p.ms);
   }
-  return ms;
 }
 
 /**
@@ -58,14 +59,34 @@ function postgresCpuMs(): number {
  * subgraphs run in this process, whose own CPU is counted (the orchestration around a cell is a
  * few IPC messages).
  */
-export function machineCpuReader(subgraphPids: number[] | undefined): () => MachineCpu {
+export function machineCpuReader(subgraphPids: number[] | undefined): () => MachineReading {
   return () => {
-    let subgraphsMs: number;
-    if (subgraphPids) subgraphsMs = subgraphPids.reduce((n, pid) => n + (processCpuMs(pid)?.ms ?? 0), 0);
+    const reading: MachineReading = new Map();
+    if (subgraphPids)
+      for (const pid of subgraphPids) {
+        const ms = processCpuMs(pid)?.ms;
+        if (ms !== undefined) reading.set(`subgraph:${pid}`, ms);
+      }
     else {
       const own = process.cpuUsage();
-      subgraphsMs = (own.user + own.system) / 1000;
+      reading.set('subgraph:self', (own.user + own.system) / 1000);
     }
-    return { subgraphsMs, postgresMs: postgresCpuMs() };
+    readPostgres(reading);
+    return reading;
   };
+}
+
+/**
+ * What each process spent between two readings. A PostgreSQL backend may end in between (its
+ * time is then lost, a few ms at most) or start (all of its time is in the window); summing the
+ * totals instead would subtract whatever an ended backend had spent before.
+ */
+export function machineCpuBetween(before: MachineReading, after: MachineReading): MachineCpu {
+  const spent = { subgraphsMs: 0, postgresMs: 0 };
+  for (const [key, ms] of after) {
+    const delta = ms - (before.get(key) ?? 0);
+    if (key.startsWith('pg:')) spent.postgresMs += delta;
+    else spent.subgraphsMs += delta;
+  }
+  return spent;
 }
