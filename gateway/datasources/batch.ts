@@ -7,6 +7,12 @@ import type { BufferedResponse } from './requestFetcher';
 export interface BatchOptions {
   /** Most operations in one HTTP request; more queued at once go out in several. */
   maxBatch: number;
+  /**
+   * Largest body a batch may grow to, in bytes, so that batching never makes a request the
+   * subgraph's body limit refuses (1 MB for ours); a single larger operation goes on its own.
+   * @default 256 KiB
+   */
+  maxBatchBytes?: number;
   /** Called with the size of every batch of more than one operation that is sent. */
   onBatch: (operations: number) => void;
   /**
@@ -49,6 +55,7 @@ function withRequestId(body: string, requestId: string | undefined): string {
  */
 export function batchQueries(fetch: SubgraphFetch, options: BatchOptions): ScopedFetch {
   const queues = new Map<string, { url: string; members: Member[] }>();
+  const maxBatchBytes = options.maxBatchBytes ?? 256 * 1024;
   let unsupported = false;
 
   const sendOne = (url: string, member: Member) =>
@@ -74,6 +81,11 @@ export function batchQueries(fetch: SubgraphFetch, options: BatchOptions): Scope
       parsed = undefined;
     }
     if (!Array.isArray(parsed)) {
+      if (res.status === 413) {
+        // Too large together after all (a subgraph with a lower limit): each on its own.
+        for (const m of members) void sendOne(url, m);
+        return;
+      }
       if (res.status === 400 && !unsupported) {
         // A subgraph without batching answers 400 for the array it cannot read.
         unsupported = true;
@@ -108,11 +120,23 @@ export function batchQueries(fetch: SubgraphFetch, options: BatchOptions): Scope
     queues.delete(key);
     if (!queue) return;
     const { url, members } = queue;
-    for (let i = 0; i < members.length; i += options.maxBatch) {
-      const chunk = members.slice(i, i + options.maxBatch);
+    const send = (chunk: Member[]) => {
       if (chunk.length === 1) void sendOne(url, chunk[0]!);
-      else void sendBatch(url, chunk);
+      else if (chunk.length > 1) void sendBatch(url, chunk);
+    };
+    let chunk: Member[] = [];
+    let bytes = 2;
+    for (const member of members) {
+      const size = Buffer.byteLength(member.body) + 1;
+      if (chunk.length && (chunk.length === options.maxBatch || bytes + size > maxBatchBytes)) {
+        send(chunk);
+        chunk = [];
+        bytes = 2;
+      }
+      chunk.push(member);
+      bytes += size;
     }
+    send(chunk);
   }
 
   return (url, init, scope) => {

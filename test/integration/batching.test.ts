@@ -1,4 +1,7 @@
+import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { Agent } from 'undici';
 import { Role, accessScopeKey } from '../../common/auth';
@@ -81,11 +84,12 @@ afterAll(async () => {
   await sys?.stop();
 });
 
-function batcher(maxBatch = 8) {
+function batcher(maxBatch = 8, maxBatchBytes?: number) {
   const batches: number[] = [];
   let unsupported = 0;
   const send = batchQueries(fetcher, {
     maxBatch,
+    ...(maxBatchBytes ? { maxBatchBytes } : {}),
     onBatch: (n) => batches.push(n),
     onUnsupported: () => unsupported++,
   });
@@ -148,6 +152,49 @@ describe('batching of subgraph queries issued together', () => {
     expect(batches).toEqual([2, 2]);
     for (const [i, r] of answers.entries())
       expect(((await r.json()) as any).data.enterprise.id).toBe(inDistrict[i]);
+  });
+
+  it('keeps each batch under the byte limit, so batching never makes a body the subgraph refuses', async () => {
+    const body = (id: string) =>
+      Buffer.byteLength(JSON.stringify({ query: ENTERPRISE, variables: { id } })) + 1;
+    // Room for two operations, not three.
+    const { post, batches } = batcher(8, 2 + body(inDistrict[0]!) * 2 + 10);
+    const before = supervisionRequests;
+    const answers = await Promise.all(inDistrict.slice(0, 5).map((id) => post(ENTERPRISE, { id })));
+    expect(supervisionRequests - before).toBe(3);
+    expect(batches).toEqual([2, 2]);
+    for (const [i, r] of answers.entries())
+      expect(((await r.json()) as any).data.enterprise.id).toBe(inDistrict[i]);
+  });
+
+  it('sends the members of a batch the subgraph finds too large one by one', async () => {
+    // A subgraph with a far lower body limit than ours: three operations fit, five do not.
+    const small = new ApolloServer({
+      typeDefs: 'type Query { double(n: Int!): Int! }',
+      resolvers: { Query: { double: (_: unknown, { n }: { n: number }) => n * 2 } },
+      allowBatchedHttpRequests: true,
+    });
+    await small.start();
+    const app = express();
+    app.use('/graphql', express.json({ limit: '300b' }), expressMiddleware(small));
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+    try {
+      const { post, batches } = batcher();
+      const answers = await Promise.all(
+        [1, 2, 3, 4, 5].map((n) => post('query D($n: Int!) { double(n: $n) }', { n }, CITY_ADMIN, url)),
+      );
+      expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+      expect(await Promise.all(answers.map((r) => r.json()))).toEqual(
+        [2, 4, 6, 8, 10].map((d) => ({ data: { double: d } })),
+      );
+      expect(batches).toEqual([]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      await small.stop();
+    }
   });
 
   it('gives an operation the subgraph refuses its own error, and the others their data', async () => {
