@@ -112,6 +112,14 @@ function batcher(maxBatch = 8, maxBatchBytes?: number) {
   return { post, batches, unsupported: () => unsupported };
 }
 
+/** A server of another make than ours, for how the batching copes with what it answers. */
+const doubler = (allowBatchedHttpRequests: boolean) =>
+  new ApolloServer({
+    typeDefs: 'type Query { double(n: Int!): Int! }',
+    resolvers: { Query: { double: (_: unknown, { n }: { n: number }) => n * 2 } },
+    allowBatchedHttpRequests,
+  });
+
 /** What a subgraph answers to one query sent on its own. */
 async function alone(query: string, variables: Record<string, unknown>, caller: Caller = CITY_ADMIN) {
   const res = await fetcher(sys.stack.urls.supervision, {
@@ -144,21 +152,18 @@ describe('batching of subgraph queries issued together', () => {
     expect(got.map((g) => (g.body as any).data.enterprise.id)).toEqual(inDistrict.slice(0, 5));
   });
 
-  it('splits what is queued at once into batches of at most the configured size', async () => {
-    const { post, batches } = batcher(2);
-    const before = supervisionRequests;
-    const answers = await Promise.all(inDistrict.slice(0, 5).map((id) => post(ENTERPRISE, { id })));
-    expect(supervisionRequests - before).toBe(3);
-    expect(batches).toEqual([2, 2]);
-    for (const [i, r] of answers.entries())
-      expect(((await r.json()) as any).data.enterprise.id).toBe(inDistrict[i]);
-  });
-
-  it('keeps each batch under the byte limit, so batching never makes a body the subgraph refuses', async () => {
-    const body = (id: string) =>
-      Buffer.byteLength(JSON.stringify({ query: ENTERPRISE, variables: { id } })) + 1;
-    // Room for two operations, not three.
-    const { post, batches } = batcher(8, 2 + body(inDistrict[0]!) * 2 + 10);
+  // The byte limit leaves room for two of these operations, not three.
+  const room = (ops: number) =>
+    2 +
+    ops * (Buffer.byteLength(JSON.stringify({ query: ENTERPRISE, variables: { id: inDistrict[0] } })) + 1);
+  it.each([
+    ['of at most the configured number of operations', () => batcher(2)],
+    [
+      'under the byte limit, so batching never makes a body the subgraph refuses',
+      () => batcher(8, room(2) + 10),
+    ],
+  ])('splits what is queued at once into batches %s', async (_, make) => {
+    const { post, batches } = make();
     const before = supervisionRequests;
     const answers = await Promise.all(inDistrict.slice(0, 5).map((id) => post(ENTERPRISE, { id })));
     expect(supervisionRequests - before).toBe(3);
@@ -169,11 +174,7 @@ describe('batching of subgraph queries issued together', () => {
 
   it('sends the members of a batch the subgraph finds too large one by one', async () => {
     // A subgraph with a far lower body limit than ours: three operations fit, five do not.
-    const small = new ApolloServer({
-      typeDefs: 'type Query { double(n: Int!): Int! }',
-      resolvers: { Query: { double: (_: unknown, { n }: { n: number }) => n * 2 } },
-      allowBatchedHttpRequests: true,
-    });
+    const small = doubler(true);
     await small.start();
     const app = express();
     app.use('/graphql', express.json({ limit: '300b' }), expressMiddleware(small));
@@ -255,10 +256,7 @@ describe('batching of subgraph queries issued together', () => {
   });
 
   it('falls back to one request per query for a subgraph that refuses batches', async () => {
-    const plain = new ApolloServer({
-      typeDefs: 'type Query { double(n: Int!): Int! }',
-      resolvers: { Query: { double: (_: unknown, { n }: { n: number }) => n * 2 } },
-    });
+    const plain = doubler(false);
     const { url } = await startStandaloneServer(plain, { listen: { port: 0, host: '127.0.0.1' } });
     try {
       const { post, batches, unsupported } = batcher();
