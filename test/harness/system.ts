@@ -46,7 +46,26 @@ export interface TestSystem {
   ): Promise<GraphQLResponse<T>>;
   /** A city administrator's bearer token for this gateway. */
   adminToken: string;
+  /**
+   * Another gateway of the test's own over the same subgraphs (`subgraphUrls` replaces some, e.g.
+   * with a proxy), its configuration `env` on top of the test defaults; stopped with the system.
+   */
+  extraGateway(
+    env?: Record<string, string>,
+    subgraphUrls?: Partial<RunningStack['urls']>,
+  ): Promise<ExtraGateway>;
   stop(): Promise<void>;
+}
+
+export interface ExtraGateway {
+  gateway: GatewayServer;
+  url: string;
+  /** POSTs an operation with `token` as the bearer token and returns the parsed body. */
+  post<T = any>(
+    token: string,
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<GraphQLResponse<T>>;
 }
 
 /** A database cloned from the seeded template that globalSetup built. */
@@ -104,6 +123,7 @@ export async function startTestSystem(
   const gatewayUrl = await gateway.listen(0);
   await gateway.start();
 
+  const extras: GatewayServer[] = [];
   const adminToken = await testToken({ role: Role.CITY_ADMIN, sub: 'test-admin' });
   const post = async <T>(
     url: string,
@@ -133,7 +153,30 @@ export async function startTestSystem(
     async gqlAs<T>(token: string | null, query: string, variables?: Record<string, unknown>) {
       return post<T>(gatewayUrl, token ? { authorization: `Bearer ${token}` } : {}, query, variables);
     },
+    async extraGateway(env = {}, subgraphUrls = {}) {
+      const extraConfig = loadGatewayConfig({
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        PLAYGROUND: 'false',
+        SUPERGRAPH_WATCH: 'false',
+        ...GATEWAY_TEST_ENV,
+        ...env,
+      });
+      const extra = createGatewayServer(
+        { ...extraConfig, subgraphUrls: { ...stack.urls, ...subgraphUrls } },
+        { logger: createLogger('gateway', 'silent') },
+      );
+      extras.push(extra);
+      const url = await extra.listen(0);
+      await extra.start();
+      return {
+        gateway: extra,
+        url,
+        post: (token, query, variables) => post(url, { authorization: `Bearer ${token}` }, query, variables),
+      };
+    },
     async stop() {
+      await Promise.all(extras.map((g) => g.stop()));
       await gateway.stop();
       await stack.stop();
       await events.close();

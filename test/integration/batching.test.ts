@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
@@ -6,46 +7,21 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import { Agent } from 'undici';
 import { Role, accessScopeKey } from '../../common/auth';
 import type { Caller } from '../../common/auth';
-import { createLogger } from '../../common/logger';
-import { loadGatewayConfig } from '../../gateway/config';
 import { batchQueries } from '../../gateway/datasources/batch';
+import { loadExamples } from '../../gateway/playground/examples';
+import { SCHEMA_DIR } from '../../subgraphs/catalog';
 import { createRequestFetcher } from '../../gateway/datasources/requestFetcher';
-import { createGatewayServer } from '../../gateway/server';
-import type { GatewayServer } from '../../gateway/server';
-import { CITY_ADMIN, GATEWAY_TEST_ENV, callerHeaders, testToken } from '../harness/auth';
+import { CITY_ADMIN, callerHeaders, testToken } from '../harness/auth';
 import { startTestSystem } from '../harness/system';
 import type { GraphQLResponse, TestSystem } from '../harness/system';
 
 // Real subgraphs throughout: the batches go to the supervision subgraph (Apollo Server with
 // `allowBatchedHttpRequests`), which the test watches for the HTTP requests it receives.
 const ENTERPRISE = `query Enterprise($id: ID!) { enterprise(id: $id) { id name riskLevel riskPoints { name level } } }`;
-const ENTERPRISE_360 = /* GraphQL */ `
-  query Enterprise360($id: ID!) {
-    enterprise(id: $id) {
-      id
-      name
-      riskLevel
-      riskPoints {
-        name
-        level
-      }
-      hazards {
-        level
-        status
-      }
-      grid {
-        name
-        members {
-          name
-        }
-      }
-      alarms {
-        severity
-        status
-      }
-    }
-  }
-`;
+// The playground's Enterprise 360, as users run it.
+const ENTERPRISE_360 = loadExamples(join(SCHEMA_DIR, 'examples.graphql')).find((e) =>
+  e.query.includes('query Enterprise360('),
+)!.query;
 const IDS = `query Ids($district: String!) { enterprises(first: 6, filter: { districtCode: $district }) { edges { node { id } } } }`;
 
 const OFFICER: Caller = {
@@ -61,7 +37,6 @@ const fetcher = createRequestFetcher({ dispatcher: agent, timeoutMs: 10_000 });
 let supervisionRequests = 0;
 const inDistrict: string[] = [];
 const elsewhere: string[] = [];
-const gateways: GatewayServer[] = [];
 
 beforeAll(async () => {
   sys = await startTestSystem();
@@ -79,7 +54,6 @@ beforeAll(async () => {
   expect(elsewhere.length).toBeGreaterThanOrEqual(2);
 });
 afterAll(async () => {
-  await Promise.all(gateways.map((g) => g.stop()));
   await agent.close();
   await sys?.stop();
 });
@@ -280,35 +254,9 @@ describe('batching of subgraph queries issued together', () => {
 });
 
 describe('batching through the gateway', () => {
-  async function gateway(env: Record<string, string>) {
-    const config = loadGatewayConfig({
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      PLAYGROUND: 'false',
-      SUPERGRAPH_WATCH: 'false',
-      ...GATEWAY_TEST_ENV,
-      ...env,
-    });
-    const g = createGatewayServer(
-      { ...config, subgraphUrls: sys.stack.urls },
-      { logger: createLogger('gateway', 'silent') },
-    );
-    gateways.push(g);
-    const url = await g.listen(0);
-    await g.start();
-    return async (token: string, query: string, variables: Record<string, unknown>) => {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query, variables }),
-      });
-      return (await res.json()) as GraphQLResponse<any>;
-    };
-  }
-
   it('answers a burst of Enterprise 360s from callers of two scopes as a gateway without batching does', async () => {
-    const batching = await gateway({});
-    const oneByOne = await gateway({ SUBGRAPH_BATCH_MAX: '1', SUBGRAPH_DEDUP: 'false' });
+    const batching = (await sys.extraGateway()).post;
+    const oneByOne = (await sys.extraGateway({ SUBGRAPH_BATCH_MAX: '1', SUBGRAPH_DEDUP: 'false' })).post;
     const admin = await testToken({ role: Role.CITY_ADMIN, sub: 'admin-burst' });
     const officer = await testToken({
       role: Role.DISTRICT_OFFICER,

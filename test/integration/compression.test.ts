@@ -1,11 +1,6 @@
 import { request } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
 import { gunzipSync } from 'node:zlib';
-import { createLogger } from '../../common/logger';
-import { loadGatewayConfig } from '../../gateway/config';
-import { createGatewayServer } from '../../gateway/server';
-import type { GatewayServer } from '../../gateway/server';
-import { GATEWAY_TEST_ENV } from '../harness/auth';
 import { startTestSystem } from '../harness/system';
 import type { TestSystem } from '../harness/system';
 
@@ -35,12 +30,10 @@ function send(url: string, options: { method?: string; headers?: Record<string, 
 }
 
 let sys: TestSystem;
-let plain: GatewayServer | undefined;
 beforeAll(async () => {
   sys = await startTestSystem({ PLAYGROUND: 'true' });
 });
 afterAll(async () => {
-  await plain?.stop();
   await sys?.stop();
 });
 
@@ -91,20 +84,7 @@ describe('response compression', () => {
   });
 
   it('with COMPRESSION=false answers plain whatever the client accepts', async () => {
-    const config = loadGatewayConfig({
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      PLAYGROUND: 'false',
-      SUPERGRAPH_WATCH: 'false',
-      COMPRESSION: 'false',
-      ...GATEWAY_TEST_ENV,
-    });
-    plain = createGatewayServer(
-      { ...config, subgraphUrls: sys.stack.urls },
-      { logger: createLogger('gateway', 'silent') },
-    );
-    const url = await plain.listen(0);
-    await plain.start();
+    const { url } = await sys.extraGateway({ COMPRESSION: 'false' });
     const res = await query(url, LARGE, 'gzip, br');
     expect(res.headers['content-encoding']).toBeUndefined();
     expect(JSON.parse(res.body.toString()).data.enterprises.edges).toHaveLength(100);

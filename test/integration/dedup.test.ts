@@ -2,13 +2,9 @@ import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Role } from '../../common/auth';
-import { createLogger } from '../../common/logger';
-import { loadGatewayConfig } from '../../gateway/config';
-import { createGatewayServer } from '../../gateway/server';
-import type { GatewayServer } from '../../gateway/server';
-import { GATEWAY_TEST_ENV, testToken } from '../harness/auth';
+import { testToken } from '../harness/auth';
 import { codesOf, startTestSystem } from '../harness/system';
-import type { GraphQLResponse, TestSystem } from '../harness/system';
+import type { TestSystem } from '../harness/system';
 import { seededDataset } from '../harness/template';
 import { metricValue, until } from './operations.helpers';
 
@@ -67,12 +63,10 @@ function subgraphProxy(target: string) {
 
 let sys: TestSystem;
 const servers: Server[] = [];
-const gateways: GatewayServer[] = [];
 beforeAll(async () => {
   sys = await startTestSystem();
 });
 afterAll(async () => {
-  await Promise.all(gateways.map((g) => g.stop()));
   for (const s of servers) s.closeAllConnections();
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
   await sys?.stop();
@@ -84,29 +78,7 @@ async function gatewayBehindProxy(env: Record<string, string> = {}) {
   servers.push(proxy.server);
   await new Promise<void>((r) => proxy.server.listen(0, '127.0.0.1', r));
   const proxyUrl = `http://127.0.0.1:${(proxy.server.address() as AddressInfo).port}`;
-  const config = loadGatewayConfig({
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    PLAYGROUND: 'false',
-    SUPERGRAPH_WATCH: 'false',
-    ...GATEWAY_TEST_ENV,
-    ...env,
-  });
-  const gateway = createGatewayServer(
-    { ...config, subgraphUrls: { ...sys.stack.urls, supervision: proxyUrl } },
-    { logger: createLogger('gateway', 'silent') },
-  );
-  gateways.push(gateway);
-  const url = await gateway.listen(0);
-  await gateway.start();
-  const post = async (token: string, query: string, variables?: Record<string, unknown>) => {
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query, variables }),
-    });
-    return (await res.json()) as GraphQLResponse<any>;
-  };
+  const { gateway, post } = await sys.extraGateway(env, { supervision: proxyUrl });
   const metric = async (name: string, labels: Record<string, string>) =>
     metricValue(await gateway.metrics.registry.metrics(), name, labels);
   const shared = () => metric('gateway_subgraph_fetches_deduplicated_total', { subgraph: 'supervision' });
