@@ -2,7 +2,9 @@
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# No install scripts: the one of ours makes the PGlite template for `npm start`, and the image
+# runs on PostgreSQL; the build needs none of the dependencies' either.
+RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY common common
 COPY gateway gateway

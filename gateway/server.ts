@@ -291,17 +291,20 @@ export function createGatewayServer(config: GatewayConfig, deps: GatewayDeps): G
       return `http://${host}:${bound}/graphql`;
     },
     async start() {
+      // The page is rendered and compressed (off the event loop) while the supergraph loads.
+      const playground = config.playground
+        ? createPlaygroundHandler({
+            endpoint: '/graphql',
+            ...(deps.playgroundExamples ? { examples: deps.playgroundExamples } : {}),
+          })
+        : undefined;
+      // Settled now, so a failed start does not leave a rejection unobserved.
+      playground?.catch(() => undefined);
       await apollo.start();
       // The first answers after a start should be cacheable too: give Redis a moment to connect.
       await cache?.store.connected(config.readyTimeoutMs);
       metrics.supergraphLoads.inc({ outcome: 'loaded' });
-      if (config.playground) {
-        const playground = await createPlaygroundHandler({
-          endpoint: '/graphql',
-          ...(deps.playgroundExamples ? { examples: deps.playgroundExamples } : {}),
-        });
-        app.get(['/', '/graphql'], playground);
-      }
+      if (playground) app.get(['/', '/graphql'], await playground);
       app.use(
         '/graphql',
         // Who is calling is settled before anything else reads the request: an anonymous or
