@@ -8,6 +8,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { expressMiddleware } from '@as-integrations/express5';
 import { auditPlugin } from '../audit/plugin';
+import { cacheHintPlugins } from './cacheHints';
 import type { AuditTarget } from '../audit/plugin';
 import express from 'express';
 import type { Express, Request } from 'express';
@@ -112,12 +113,13 @@ export async function createSubgraphServer<TContext extends object>(
   const httpServer = createServer(app);
   const metrics = options.metrics ?? createMetrics({ service: options.name });
   const checks = new Map<string, ReadinessCheck>(Object.entries(options.readinessChecks ?? {}));
+  const schema = buildSubgraphSchema({
+    typeDefs: options.typeDefs,
+    // buildSubgraphSchema is typed for `unknown` contexts; ours are checked at the resolver map.
+    resolvers: options.resolvers as GraphQLResolverMap<unknown>,
+  });
   const apollo = new ApolloServer<TContext>({
-    schema: buildSubgraphSchema({
-      typeDefs: options.typeDefs,
-      // buildSubgraphSchema is typed for `unknown` contexts; ours are checked at the resolver map.
-      resolvers: options.resolvers as GraphQLResolverMap<unknown>,
-    }),
+    schema,
     formatError: createFormatError(logger),
     includeStacktraceInErrorResponses: false,
     // The gateway sends the queries of one access scope that it issues together as one array;
@@ -128,6 +130,8 @@ export async function createSubgraphServer<TContext extends object>(
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginInlineTraceDisabled(),
+      // `cache-control` from the @cacheControl hints, without a hook on every field (replaces Apollo's plugin).
+      ...cacheHintPlugins<TContext>(schema),
       operationMetricsPlugin<TContext>({ metrics }),
       errorLogPlugin(logger) as ApolloServerPlugin<TContext>,
       ...(options.audit ? [auditPlugin<TContext>({ ...options.audit, logger, metrics })] : []),
