@@ -283,7 +283,7 @@ async function main(): Promise<void> {
     printTable(results, new Map(workloads.map((w) => [w.name, w.title] as [WorkloadName, string])));
     if (halfPeak)
       console.log(
-        `\nours at half its peak on enterprise360 (${halfPeak.rate} req/s offered, ${halfPeak.measured.rps.toFixed(0)} served): p50 ${halfPeak.measured.p50Ms.toFixed(1)} ms, p99 ${halfPeak.measured.p99Ms.toFixed(1)} ms`,
+        `\nours at half its peak on enterprise360 (${halfPeak.rate} req/s offered at a steady pace, ${halfPeak.measured.rps.toFixed(0)} served): p50 ${halfPeak.measured.p50Ms.toFixed(1)} ms, p99 ${halfPeak.measured.p99Ms.toFixed(1)} ms`,
       );
     if (warming.length)
       console.log(
