@@ -38,6 +38,12 @@ const schema = z.object({
    * which the subgraphs must accept); 1 turns batching off. @default 32
    */
   SUBGRAPH_BATCH_MAX: z.coerce.number().int().min(1).max(1024).default(32),
+  /**
+   * While a request to a subgraph (for one access scope) is awaited, how long further queries
+   * to it may wait, in ms, to leave together once it returns; 0 batches only what is issued in the
+   * same event-loop turn. @default 5
+   */
+  SUBGRAPH_BATCH_WAIT_MS: z.coerce.number().int().min(0).max(100).default(5),
   /** gzip/deflate/br responses of 1 KB and more to clients that accept it (the playground page is precompressed). @default true */
   COMPRESSION: bool(true),
   /**
@@ -159,6 +165,7 @@ export interface GatewayConfig {
   readonly subgraphConnections: number;
   readonly subgraphDedup: boolean;
   readonly subgraphBatchMax: number;
+  readonly subgraphBatchWaitMs: number;
   readonly compression: boolean;
   /** Worker processes (`GATEWAY_WORKERS`, `auto` resolved); 1 = no cluster. */
   readonly workers: number;
@@ -235,6 +242,7 @@ export function loadGatewayConfig(
     subgraphConnections: raw.SUBGRAPH_CONNECTIONS,
     subgraphDedup: raw.SUBGRAPH_DEDUP,
     subgraphBatchMax: raw.SUBGRAPH_BATCH_MAX,
+    subgraphBatchWaitMs: raw.SUBGRAPH_BATCH_WAIT_MS,
     compression: raw.COMPRESSION,
     workers,
     bodyLimit: raw.BODY_LIMIT,

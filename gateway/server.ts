@@ -134,6 +134,7 @@ export function createGatewayServer(config: GatewayConfig, deps: GatewayDeps): G
         metrics,
         dedup: config.subgraphDedup,
         maxBatch: config.subgraphBatchMax,
+        batchWaitMs: config.subgraphBatchWaitMs,
         cache,
       }),
     logger,

@@ -48,6 +48,8 @@ export interface SubgraphDataSourceOptions {
    * 1 sends each on its own. @default 1
    */
   maxBatch?: number;
+  /** How long a query may wait for an awaited request to the same subgraph to return (batch.ts). @default 5 */
+  batchWaitMs?: number;
   /** Entity cache for query fetches, invalidated by mutations sent through here. @default no caching */
   cache?: GatewayCache | undefined;
 }
@@ -119,6 +121,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> 
       maxBatch > 1
         ? batchQueries(timed, {
             maxBatch,
+            ...(options.batchWaitMs !== undefined ? { maxWaitMs: options.batchWaitMs } : {}),
             onBatch: (operations) => {
               options.metrics.subgraphBatches.inc({ subgraph });
               options.metrics.subgraphBatchedFetches.inc({ subgraph }, operations);

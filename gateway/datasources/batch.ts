@@ -13,6 +13,12 @@ export interface BatchOptions {
    * @default 256 KiB
    */
   maxBatchBytes?: number;
+  /**
+   * While a request to the same subgraph for the same scope is still awaited, how long a new
+   * query may wait for others to share its request, in ms; 0 sends every turn's queue at once.
+   * @default 5
+   */
+  maxWaitMs?: number;
   /** Called with the size of every batch of more than one operation that is sent. */
   onBatch: (operations: number) => void;
   /**
@@ -20,6 +26,12 @@ export interface BatchOptions {
    * operation); its queries are sent one by one from then on.
    */
   onUnsupported: () => void;
+}
+
+interface Queue {
+  url: string;
+  members: Member[];
+  timer?: NodeJS.Timeout;
 }
 
 interface Member {
@@ -49,17 +61,39 @@ function withRequestId(body: string, requestId: string | undefined): string {
  *
  * Only what the in-flight sharing would also share is batched: a query (never a mutation) with an
  * access scope; the batch goes out with the first member's signed caller, whose scope every
- * member has. Nothing waits for a batch to fill: the queue is sent once the current turn's I/O
- * callbacks are done (`setImmediate`), so a lone request pays one event-loop hop, and requests
- * arriving together under load share a request.
+ * member has.
+ *
+ * When nothing is awaited from that subgraph for that scope, the queue leaves once the current
+ * turn's I/O callbacks are done (`setImmediate`): a lone request pays one event-loop hop. While a
+ * request is awaited, new queries wait for it to come back, at most `maxWaitMs`, and leave
+ * together. Requests that arrive spread out, not in the same turn, so share a request exactly
+ * when the subgraph is busy: under a steady rate, merging only what one turn held left most
+ * queries alone, each paying the whole per-request cost just when the machine had least to spare.
  */
 export function batchQueries(fetch: SubgraphFetch, options: BatchOptions): ScopedFetch {
-  const queues = new Map<string, { url: string; members: Member[] }>();
+  const queues = new Map<string, Queue>();
+  // Requests sent and not answered yet, by subgraph and scope.
+  const awaited = new Map<string, number>();
   const maxBatchBytes = options.maxBatchBytes ?? 256 * 1024;
+  const maxWaitMs = options.maxWaitMs ?? 5;
   let unsupported = false;
 
   const sendOne = (url: string, member: Member) =>
     fetch(url, member.init).then(member.resolve, member.reject);
+
+  function track(key: string, sent: Promise<void>): void {
+    awaited.set(key, (awaited.get(key) ?? 0) + 1);
+    void sent.finally(() => {
+      const left = (awaited.get(key) ?? 1) - 1;
+      if (left > 0) {
+        awaited.set(key, left);
+        return;
+      }
+      awaited.delete(key);
+      // The subgraph answered everything: what waited for it goes now.
+      if (queues.get(key)?.timer) flush(key);
+    });
+  }
 
   async function sendBatch(url: string, members: Member[]): Promise<void> {
     const first = members[0]!.init;
@@ -119,10 +153,11 @@ export function batchQueries(fetch: SubgraphFetch, options: BatchOptions): Scope
     const queue = queues.get(key);
     queues.delete(key);
     if (!queue) return;
+    clearTimeout(queue.timer);
     const { url, members } = queue;
     const send = (chunk: Member[]) => {
-      if (chunk.length === 1) void sendOne(url, chunk[0]!);
-      else if (chunk.length > 1) void sendBatch(url, chunk);
+      if (chunk.length === 1) track(key, sendOne(url, chunk[0]!));
+      else if (chunk.length > 1) track(key, sendBatch(url, chunk));
     };
     let chunk: Member[] = [];
     let bytes = 2;
@@ -149,7 +184,8 @@ export function batchQueries(fetch: SubgraphFetch, options: BatchOptions): Scope
       if (!queue) {
         queue = { url, members: [] };
         queues.set(key, queue);
-        setImmediate(flush, key);
+        if (awaited.has(key) && maxWaitMs > 0) queue.timer = setTimeout(flush, maxWaitMs, key);
+        else setImmediate(flush, key);
       }
       queue.members.push({ init, body, resolve, reject });
     });

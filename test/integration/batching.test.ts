@@ -58,12 +58,13 @@ afterAll(async () => {
   await sys?.stop();
 });
 
-function batcher(maxBatch = 8, maxBatchBytes?: number) {
+function batcher(maxBatch = 8, maxBatchBytes?: number, maxWaitMs?: number) {
   const batches: number[] = [];
   let unsupported = 0;
   const send = batchQueries(fetcher, {
     maxBatch,
     ...(maxBatchBytes ? { maxBatchBytes } : {}),
+    ...(maxWaitMs !== undefined ? { maxWaitMs } : {}),
     onBatch: (n) => batches.push(n),
     onUnsupported: () => unsupported++,
   });
@@ -249,6 +250,114 @@ describe('batching of subgraph queries issued together', () => {
       expect(unsupported()).toBe(1);
     } finally {
       await plain.stop();
+    }
+  });
+});
+
+describe('batching of queries that arrive one after another', () => {
+  // A batching server whose `held` query answers only once the test lets it: a request the
+  // batcher is still awaiting, for as long as the test needs.
+  let release: () => void = () => undefined;
+  let requests = 0;
+  const holding = () => {
+    let gate = new Promise<void>((resolve) => (release = resolve));
+    const server = new ApolloServer({
+      typeDefs: 'type Query { held: Int!, double(n: Int!): Int! }',
+      resolvers: {
+        Query: {
+          held: async () => {
+            await gate;
+            gate = new Promise<void>((resolve) => (release = resolve));
+            return 1;
+          },
+          double: (_: unknown, { n }: { n: number }) => n * 2,
+        },
+      },
+      allowBatchedHttpRequests: true,
+    });
+    return server;
+  };
+  const until = async (condition: () => boolean) => {
+    while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+  };
+  const double = 'query D($n: Int!) { double(n: $n) }';
+
+  async function start() {
+    const server = holding();
+    const app = express();
+    app.use((req, _res, next) => {
+      if (req.method === 'POST') requests++;
+      next();
+    });
+    await server.start();
+    app.use(express.json(), expressMiddleware(server));
+    const http = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => http.once('listening', resolve));
+    const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/`;
+    return {
+      url,
+      stop: async () => {
+        release();
+        await server.stop();
+        await new Promise((resolve) => http.close(resolve));
+      },
+    };
+  }
+
+  it('keeps queries issued while a request is awaited for when it returns, and sends them together', async () => {
+    const server = await start();
+    try {
+      // A wait far longer than the test: only the answer of the awaited request lets them go.
+      const { post, batches } = batcher(8, undefined, 60_000);
+      const before = requests;
+      const held = post('{ held }', {}, CITY_ADMIN, server.url);
+      await until(() => requests - before === 1);
+      const later: ReturnType<typeof post>[] = [];
+      for (const n of [1, 2, 3]) {
+        later.push(post(double, { n }, CITY_ADMIN, server.url));
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(requests - before).toBe(1);
+      release();
+      expect(await (await held).json()).toEqual({ data: { held: 1 } });
+      const answers = await Promise.all(later);
+      expect(await Promise.all(answers.map((r) => r.json()))).toEqual(
+        [2, 4, 6].map((d) => ({ data: { double: d } })),
+      );
+      expect(requests - before).toBe(2);
+      expect(batches).toEqual([3]);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('waits no longer than its limit for an awaited request', async () => {
+    const server = await start();
+    try {
+      const { post, batches } = batcher(8, undefined, 20);
+      const before = requests;
+      const held = post('{ held }', {}, CITY_ADMIN, server.url);
+      await until(() => requests - before === 1);
+      // Still held: the query goes on its own once its 20 ms are up.
+      const answer = await post(double, { n: 21 }, CITY_ADMIN, server.url);
+      expect(await answer.json()).toEqual({ data: { double: 42 } });
+      expect(requests - before).toBe(2);
+      release();
+      expect(await (await held).json()).toEqual({ data: { held: 1 } });
+      expect(batches).toEqual([]);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('sends at once when nothing is awaited', async () => {
+    const server = await start();
+    try {
+      const { post } = batcher(8, undefined, 60_000);
+      const answer = await post(double, { n: 5 }, CITY_ADMIN, server.url);
+      expect(await answer.json()).toEqual({ data: { double: 10 } });
+    } finally {
+      await server.stop();
     }
   });
 });
