@@ -83,7 +83,7 @@ export function batchQueries(fetch: SubgraphFetch, options: BatchOptions): Scope
 
   function track(key: string, sent: Promise<void>): void {
     awaited.set(key, (awaited.get(key) ?? 0) + 1);
-    void sent.finally(() => {
+    const settled = () => {
       const left = (awaited.get(key) ?? 1) - 1;
       if (left > 0) {
         awaited.set(key, left);
@@ -92,7 +92,9 @@ export function batchQueries(fetch: SubgraphFetch, options: BatchOptions): Scope
       awaited.delete(key);
       // The subgraph answered everything: what waited for it goes now.
       if (queues.get(key)?.timer) flush(key);
-    });
+    };
+    // Its members hear of a failure through their own promises; here it only ends the wait.
+    sent.then(settled, settled);
   }
 
   async function sendBatch(url: string, members: Member[]): Promise<void> {
