@@ -23,7 +23,8 @@ import {
 import { CITY_BOUNDS, JINJIALING, ZHENJIANG_ROAD, districtByCode, rectContains } from './places';
 import type { Subdistrict } from './places';
 import { Random } from './random';
-import { addEnterprise, addHazard, addInspections, addLoopProjections, addRiskPoints } from './supervision';
+import { addHazard } from './hazards';
+import { addEnterprise, addInspections, addLoopProjections, addRiskPoints } from './supervision';
 import type { Category } from './templates';
 import type { AlarmStatus, Dataset, DeviceSeed, EnterpriseSeed, GenerateOptions, Tier } from './types';
 
