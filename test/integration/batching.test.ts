@@ -282,7 +282,9 @@ describe('batching of queries that arrive one after another', () => {
   };
   const double = 'query D($n: Int!) { double(n: $n) }';
 
-  async function start() {
+  let url: string;
+  let stop: () => Promise<void>;
+  beforeAll(async () => {
     const server = holding();
     const app = express();
     app.use((req, _res, next) => {
@@ -293,72 +295,55 @@ describe('batching of queries that arrive one after another', () => {
     app.use(express.json(), expressMiddleware(server));
     const http = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => http.once('listening', resolve));
-    const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/`;
-    return {
-      url,
-      stop: async () => {
-        release();
-        await server.stop();
-        await new Promise((resolve) => http.close(resolve));
-      },
+    url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/`;
+    stop = async () => {
+      release();
+      await server.stop();
+      await new Promise((resolve) => http.close(resolve));
     };
-  }
+  });
+  afterAll(() => stop?.());
 
   it('keeps queries issued while a request is awaited for when it returns, and sends them together', async () => {
-    const server = await start();
-    try {
-      // A wait far longer than the test: only the answer of the awaited request lets them go.
-      const { post, batches } = batcher(8, undefined, 60_000);
-      const before = requests;
-      const held = post('{ held }', {}, CITY_ADMIN, server.url);
-      await until(() => requests - before === 1);
-      const later: ReturnType<typeof post>[] = [];
-      for (const n of [1, 2, 3]) {
-        later.push(post(double, { n }, CITY_ADMIN, server.url));
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      expect(requests - before).toBe(1);
-      release();
-      expect(await (await held).json()).toEqual({ data: { held: 1 } });
-      const answers = await Promise.all(later);
-      expect(await Promise.all(answers.map((r) => r.json()))).toEqual(
-        [2, 4, 6].map((d) => ({ data: { double: d } })),
-      );
-      expect(requests - before).toBe(2);
-      expect(batches).toEqual([3]);
-    } finally {
-      await server.stop();
+    // A wait far longer than the test: only the answer of the awaited request lets them go.
+    const { post, batches } = batcher(8, undefined, 60_000);
+    const before = requests;
+    const held = post('{ held }', {}, CITY_ADMIN, url);
+    await until(() => requests - before === 1);
+    const later: ReturnType<typeof post>[] = [];
+    for (const n of [1, 2, 3]) {
+      later.push(post(double, { n }, CITY_ADMIN, url));
+      await new Promise((resolve) => setTimeout(resolve, 10));
     }
+    expect(requests - before).toBe(1);
+    release();
+    expect(await (await held).json()).toEqual({ data: { held: 1 } });
+    const answers = await Promise.all(later);
+    expect(await Promise.all(answers.map((r) => r.json()))).toEqual(
+      [2, 4, 6].map((d) => ({ data: { double: d } })),
+    );
+    expect(requests - before).toBe(2);
+    expect(batches).toEqual([3]);
   });
 
   it('waits no longer than its limit for an awaited request', async () => {
-    const server = await start();
-    try {
-      const { post, batches } = batcher(8, undefined, 20);
-      const before = requests;
-      const held = post('{ held }', {}, CITY_ADMIN, server.url);
-      await until(() => requests - before === 1);
-      // Still held: the query goes on its own once its 20 ms are up.
-      const answer = await post(double, { n: 21 }, CITY_ADMIN, server.url);
-      expect(await answer.json()).toEqual({ data: { double: 42 } });
-      expect(requests - before).toBe(2);
-      release();
-      expect(await (await held).json()).toEqual({ data: { held: 1 } });
-      expect(batches).toEqual([]);
-    } finally {
-      await server.stop();
-    }
+    const { post, batches } = batcher(8, undefined, 20);
+    const before = requests;
+    const held = post('{ held }', {}, CITY_ADMIN, url);
+    await until(() => requests - before === 1);
+    // Still held: the query goes on its own once its 20 ms are up.
+    const answer = await post(double, { n: 21 }, CITY_ADMIN, url);
+    expect(await answer.json()).toEqual({ data: { double: 42 } });
+    expect(requests - before).toBe(2);
+    release();
+    expect(await (await held).json()).toEqual({ data: { held: 1 } });
+    expect(batches).toEqual([]);
   });
 
   it('sends at once when nothing is awaited', async () => {
-    const server = await start();
-    try {
-      const { post } = batcher(8, undefined, 60_000);
-      const answer = await post(double, { n: 5 }, CITY_ADMIN, server.url);
-      expect(await answer.json()).toEqual({ data: { double: 10 } });
-    } finally {
-      await server.stop();
-    }
+    const { post } = batcher(8, undefined, 60_000);
+    const answer = await post(double, { n: 5 }, CITY_ADMIN, url);
+    expect(await answer.json()).toEqual({ data: { double: 10 } });
   });
 });
 
