@@ -127,6 +127,36 @@ describe('batching of subgraph queries issued together', () => {
     expect(got.map((g) => (g.body as any).data.enterprise.id)).toEqual(inDistrict.slice(0, 5));
   });
 
+  it('reads the pages of a batch in one statement, and the risk points of all of them in one more', async () => {
+    const PAGE = `query Page($district: String, $first: Int, $after: String) {
+      enterprises(first: $first, filter: { districtCode: $district }, after: $after) {
+        edges { cursor node { id name riskPoints { name level } } }
+        pageInfo { hasNextPage endCursor }
+      }
+    }`;
+    const first = (await alone(PAGE, { district: '370203', first: 2 })).body as any;
+    const cursor = first.data.enterprises.pageInfo.endCursor as string;
+    const pages = [
+      { district: '370203', first: 2 },
+      { district: '370203', first: 2, after: cursor },
+      { district: '370212', first: 3 },
+      { first: 4 },
+    ];
+    const expected = [];
+    for (const v of pages) expected.push(await alone(PAGE, v));
+    expect(expected.every((e) => (e.body as any).data.enterprises.edges.length > 0)).toBe(true);
+    const statements = () => sys.stack.db.supervision.stats.statements;
+
+    const { post, batches } = batcher();
+    const before = statements();
+    const answers = await Promise.all(pages.map((v) => post(PAGE, v)));
+    expect(batches).toEqual([4]);
+    expect(statements() - before).toBe(2);
+    expect(await Promise.all(answers.map(async (r) => ({ status: r.status, body: await r.json() })))).toEqual(
+      expected,
+    );
+  });
+
   // The byte limit leaves room for two of these operations, not three.
   const room = (ops: number) =>
     2 +

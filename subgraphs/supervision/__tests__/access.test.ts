@@ -1,7 +1,9 @@
 import { Role, Scope, defaultScopes } from '../../../common/auth';
 import type { Caller } from '../../../common/auth';
 import type { Queryable } from '../../../common/db';
-import { listEnterprises } from '../store/enterprises';
+import { listEnterprisePages, listEnterprises } from '../store/enterprises';
+import type { EnterprisePageKey } from '../store/enterprises';
+import type { Area } from '../store/area';
 import { creditCode, id, startSupervision } from './support';
 import type { TestSubgraph } from './support';
 
@@ -255,6 +257,35 @@ describe('a district officer of 市北区 (370203)', () => {
       return page.rows.map((r) => (r as unknown as { 'QUERY PLAN': string })['QUERY PLAN']).join('\n');
     });
     expect(plan).toContain('enterprise_district_idx');
+  });
+
+  it('answers several pages in one statement, each page as it is alone', async () => {
+    const areas: Area[] = [
+      { kind: 'city' },
+      { kind: 'district', district: '370203' },
+      { kind: 'agency', agency: AG1 },
+    ];
+    for (const area of areas) {
+      const [first] = (await listEnterprises(app.db, {}, area, 1, null)).rows;
+      const last = (await listEnterprises(app.db, {}, area, 100, null)).rows.at(-1)!;
+      const keys: EnterprisePageKey[] = [
+        { filter: {}, first: 1, after: null },
+        { filter: {}, first: 2, after: { name: first!.name, id: first!.id } },
+        { filter: { districtCode: '370212' }, first: 5, after: null },
+        { filter: { tier: 'HIGH_RISK', nameContains: '矿' }, first: 1, after: null },
+        // Past the end: an empty page among full ones.
+        { filter: {}, first: 3, after: { name: last.name, id: last.id } },
+        { filter: {}, first: 1, after: null },
+      ];
+      const alone = [];
+      for (const k of keys) alone.push(await listEnterprises(app.db, k.filter, area, k.first, k.after));
+      const before = app.db.stats.statements;
+      const together = await listEnterprisePages(app.db, keys, area);
+      expect(app.db.stats.statements - before).toBe(1);
+      expect(together).toEqual(alone);
+      expect(together.some((p) => p.hasNextPage)).toBe(true);
+      expect(together[4]).toEqual({ rows: [], hasNextPage: false });
+    }
   });
 
   it('is refused every change in 崂山区, and nothing changes', async () => {

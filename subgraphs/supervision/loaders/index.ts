@@ -1,9 +1,10 @@
-import type DataLoader from 'dataloader';
+import DataLoader from 'dataloader';
 import type { Db } from '../../../common/db';
 import { groupLoader, uniqueLoader } from '../../../common/loaders';
 import type { Area } from '../store/area';
 import { agenciesByEnterpriseIds, agenciesByIds, clientsByAgencyIds } from '../store/agencies';
-import { enterprisesByCreditCodes, enterprisesByIds } from '../store/enterprises';
+import { enterprisesByCreditCodes, enterprisesByIds, listEnterprisePages } from '../store/enterprises';
+import type { EnterprisePage, EnterprisePageKey } from '../store/enterprises';
 import { hazardEventsByHazardIds, hazardsByEnterpriseIds, hazardsByIds } from '../store/hazards';
 import { inspectionsByEnterpriseIds } from '../store/inspections';
 import { riskPointsByEnterpriseIds } from '../store/riskPoints';
@@ -19,6 +20,8 @@ import type {
 export interface SupervisionLoaders {
   enterprise: DataLoader<string, EnterpriseRow | null>;
   enterpriseByCreditCode: DataLoader<string, EnterpriseRow | null>;
+  /** Pages of the `enterprises` connection: those asked for together share one statement. */
+  enterprisePage: DataLoader<EnterprisePageKey, EnterprisePage, string>;
   riskPoints: DataLoader<string, RiskPointRow[], string>;
   hazard: DataLoader<string, HazardRow | null>;
   hazards: DataLoader<string, HazardRow[], string>;
@@ -30,6 +33,19 @@ export interface SupervisionLoaders {
   /** An agency's client enterprises. */
   clients: DataLoader<string, EnterpriseRow[], string>;
 }
+
+/** Equal pages, however their filter's fields were ordered, are one key. */
+const pageKey = ({ filter: f, first, after }: EnterprisePageKey): string =>
+  JSON.stringify([
+    f.districtCode ?? null,
+    f.tier ?? null,
+    f.category ?? null,
+    f.riskLevel ?? null,
+    f.nameContains ?? null,
+    first,
+    after?.name ?? null,
+    after?.id ?? null,
+  ]);
 
 /**
  * One set per request: batching within the request, no data shared between callers. Every batch
@@ -46,6 +62,9 @@ export function createSupervisionLoaders(db: Db, area: Area): SupervisionLoaders
       (codes: readonly string[]) => enterprisesByCreditCodes(db, codes, area),
       (r) => r.creditCode,
     ),
+    enterprisePage: new DataLoader((keys) => listEnterprisePages(db, keys, area), {
+      cacheKeyFn: pageKey,
+    }),
     riskPoints: groupLoader(
       (ids: readonly string[]) => riskPointsByEnterpriseIds(db, ids, area),
       (r) => r.enterpriseId,

@@ -2,7 +2,7 @@ import { AppError, ErrorCode, validationFailed } from '../../../common/errors';
 import { isUuid } from '../../../common/loaders';
 import type { SupervisionContext } from '../context';
 import { parseCreditCode } from '../domain/creditCode';
-import { countEnterprises, listEnterprises } from '../store/enterprises';
+import { countEnterprises } from '../store/enterprises';
 import type { EnterpriseCursor, EnterpriseFilter } from '../store/enterprises';
 import type { EnterpriseRow } from '../store/rows';
 
@@ -48,7 +48,8 @@ export const Query = {
     }
     const filter = args.filter ?? {};
     const after = args.after ? decodeCursor(args.after) : null;
-    const page = await listEnterprises(ctx.db, filter, ctx.area, first, after);
+    // Through a loader: the pages of operations batched into one HTTP request share a statement.
+    const page = await ctx.loaders.enterprisePage.load({ filter, first, after });
     // Later fields of the same request (grid, risks…) find these rows without another query.
     for (const row of page.rows) ctx.loaders.enterprise.prime(row.id, row);
     return { ...page, filter };

@@ -67,6 +67,37 @@ function where(filter: EnterpriseFilter, area: Area, params: unknown[]): string[
   return clauses;
 }
 
+/** One page of a filter: what the `enterprises` connection asks the store for. */
+export interface EnterprisePageKey {
+  filter: EnterpriseFilter;
+  first: number;
+  after: EnterpriseCursor | null;
+}
+
+export interface EnterprisePage {
+  rows: EnterpriseRow[];
+  hasNextPage: boolean;
+}
+
+/** The SELECT of one page, its parameters appended to `params`; `batch` tags its rows when set. */
+function pageSelect(key: EnterprisePageKey, area: Area, params: unknown[], batch?: number): string {
+  const clauses = where(key.filter, area, params);
+  if (key.after) {
+    params.push(key.after.name, key.after.id);
+    clauses.push(`(e.name, e.id) > ($${params.length - 1}, $${params.length}::uuid)`);
+  }
+  params.push(key.first + 1);
+  return `SELECT ${batch === undefined ? '' : `${batch} AS "batch", `}${ENTERPRISE_COLUMNS}
+     FROM supervision.enterprise e
+     WHERE ${clauses.join(' AND ')}
+     ORDER BY e.name, e.id LIMIT $${params.length}`;
+}
+
+const toPage = (rows: EnterpriseRow[], first: number): EnterprisePage => ({
+  rows: rows.slice(0, first),
+  hasNextPage: rows.length > first,
+});
+
 /**
  * One page in (name, id) order, by keyset: the cursor is compared as a row value so every page
  * is an index range scan, however deep. Fetches `first + 1` rows to know whether more follow.
@@ -77,21 +108,37 @@ export async function listEnterprises(
   area: Area,
   first: number,
   after: EnterpriseCursor | null,
-): Promise<{ rows: EnterpriseRow[]; hasNextPage: boolean }> {
+): Promise<EnterprisePage> {
   const params: unknown[] = [];
-  const clauses = where(filter, area, params);
-  if (after) {
-    params.push(after.name, after.id);
-    clauses.push(`(e.name, e.id) > ($${params.length - 1}, $${params.length}::uuid)`);
+  const rows = await db.query<EnterpriseRow>(pageSelect({ filter, first, after }, area, params), params);
+  return toPage(rows, first);
+}
+
+/**
+ * Several pages in one statement, answered in the order of `keys`: each page is the same index
+ * range scan as {@link listEnterprises}, the scans joined by UNION ALL. Operations that arrive
+ * together (a gateway's batched HTTP request) so cost one round trip to the database, and the
+ * rows of every page reach the next loaders (risk points…) in the same turn.
+ */
+export async function listEnterprisePages(
+  db: Queryable,
+  keys: readonly EnterprisePageKey[],
+  area: Area,
+): Promise<EnterprisePage[]> {
+  if (keys.length === 1) {
+    const [key] = keys as [EnterprisePageKey];
+    return [await listEnterprises(db, key.filter, area, key.first, key.after)];
   }
-  params.push(first + 1);
-  const rows = await db.query<EnterpriseRow>(
-    `SELECT ${ENTERPRISE_COLUMNS} FROM supervision.enterprise e
-     WHERE ${clauses.join(' AND ')}
-     ORDER BY e.name, e.id LIMIT $${params.length}`,
+  const params: unknown[] = [];
+  const selects = keys.map((key, i) => `(${pageSelect(key, area, params, i)})`);
+  // UNION ALL promises no order of its own: the outer sort restores each page's.
+  const rows = await db.query<EnterpriseRow & { batch: number }>(
+    `SELECT * FROM (${selects.join('\n     UNION ALL ')}) p ORDER BY p."batch", p.name, p.id`,
     params,
   );
-  return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
+  const byPage: EnterpriseRow[][] = keys.map(() => []);
+  for (const { batch, ...row } of rows) byPage[batch]!.push(row);
+  return keys.map((key, i) => toPage(byPage[i]!, key.first));
 }
 
 export async function countEnterprises(db: Queryable, filter: EnterpriseFilter, area: Area): Promise<number> {
