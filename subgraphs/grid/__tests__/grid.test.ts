@@ -83,6 +83,19 @@ describe('Enterprise entities', () => {
     ]);
   });
 
+  it('decides edges exactly: a shared corner goes to the first code, a hair outside to no grid', async () => {
+    const codeOf = async (lon: number, lat: number) => {
+      const d = await data(GRID_OF, { r: [enterprise(P(7), { lon, lat })] });
+      return ((d._entities as any[])[0].grid?.code as string | undefined) ?? null;
+    };
+    // S1 and S2 meet at this corner with boxes of equal size.
+    expect(await codeOf(120.38, 36.09)).toBe('SB-ZJ-01-01');
+    expect(await codeOf(120.39, 36.095)).toBe('SB-ZJ-01-02');
+    // Within PostgreSQL's 1e-6 tolerance of box comparisons, yet outside every grid.
+    expect(await codeOf(120.39 + 1e-7, 36.095)).toBeNull();
+    expect(await codeOf(120.385, 36.1 + 5e-7)).toBeNull();
+  });
+
   it('lists the most recent patrols, newest first, limited by `last`', async () => {
     const d = await data(
       `query ($r: [_Any!]!) {

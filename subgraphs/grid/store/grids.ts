@@ -105,6 +105,10 @@ export interface GridPoint extends LonLat {
  * For each point, the small grid whose bounds contain it; where boxes overlap (a drawing error),
  * the smallest box wins so the answer is stable. Points in no grid (or in none the area shows)
  * have no row. An enterprise caller sees the grid of a point that is its own location.
+ *
+ * One join, not a LATERAL subquery per point: the per-point sort and limit cost more than the
+ * lookup. The point is compared as a degenerate box, the form the GiST index on `bounds` answers;
+ * that comparison is fuzzy (PostgreSQL's 1e-6), so `@> point`, exact, decides.
  */
 export function smallGridsAt(
   db: Queryable,
@@ -117,13 +121,12 @@ export function smallGridsAt(
     points.map((pt) => pt.enterpriseId ?? null),
   ];
   return db.query<BatchedGridRow>(
-    `SELECT ${COLUMNS}, (p.i - 1)::int AS "batch"
+    `SELECT DISTINCT ON (p.i) ${COLUMNS}, (p.i - 1)::int AS "batch"
      FROM unnest($1::float8[], $2::float8[], $3::uuid[]) WITH ORDINALITY AS p(lon, lat, enterprise_id, i)
-     JOIN LATERAL (
-       SELECT * FROM grid.grid g
-       WHERE g.level = 'SMALL' AND g.bounds @> point(p.lon, p.lat) AND ${gridVisible(area, 'g', params, 'p.enterprise_id')}
-       ORDER BY area(g.bounds), g.code LIMIT 1
-     ) g ON true`,
+     JOIN grid.grid g ON g.level = 'SMALL'
+       AND g.bounds @> box(point(p.lon, p.lat), point(p.lon, p.lat)) AND g.bounds @> point(p.lon, p.lat)
+       AND ${gridVisible(area, 'g', params, 'p.enterprise_id')}
+     ORDER BY p.i, area(g.bounds), g.code`,
     params,
   );
 }
