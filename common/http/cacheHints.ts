@@ -110,6 +110,18 @@ export function cacheHintPlugins<TContext extends BaseContext>(
     [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(Boolean),
   );
 
+  // Read once per type: `_entities` asks for every representation of every request.
+  const entityHints = new Map<string, Annotation | undefined>();
+  const entityHint = (typename: string): Annotation | undefined => {
+    if (entityHints.has(typename)) return entityHints.get(typename);
+    const type = schema.getType(typename);
+    // Only the schema's own names are kept, so made-up ones cannot grow the map.
+    if (!type) return undefined;
+    const hint = isCompositeType(type) ? typeAnnotation(type) : undefined;
+    entityHints.set(typename, hint);
+    return hint;
+  };
+
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     const isRoot = rootTypes.has(type);
@@ -122,9 +134,8 @@ export function cacheHintPlugins<TContext extends BaseContext>(
           if (policy) {
             const entities = new Policy();
             for (const rep of args.representations ?? []) {
-              const entityType =
-                typeof rep?.__typename === 'string' ? schema.getType(rep.__typename) : undefined;
-              if (entityType && isCompositeType(entityType)) entities.restrict(typeAnnotation(entityType));
+              const hint = typeof rep?.__typename === 'string' ? entityHint(rep.__typename) : undefined;
+              if (hint) entities.restrict(hint);
             }
             policy.restrict({ maxAge: entities.maxAge ?? 0, scope: entities.scope });
           }

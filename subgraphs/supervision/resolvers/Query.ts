@@ -56,8 +56,13 @@ export const Query = {
   },
 };
 
+// Encoded only when asked for: most pages want the end cursor alone, not one per edge.
+export const EnterpriseEdge = {
+  cursor: (edge: { node: EnterpriseRow }) => encodeCursor(edge.node),
+};
+
 export const EnterpriseConnection = {
-  edges: (c: EnterpriseConnectionSource) => c.rows.map((node) => ({ cursor: encodeCursor(node), node })),
+  edges: (c: EnterpriseConnectionSource) => c.rows.map((node) => ({ node })),
   pageInfo: (c: EnterpriseConnectionSource) => ({
     hasNextPage: c.hasNextPage,
     endCursor: c.rows.length ? encodeCursor(c.rows[c.rows.length - 1]!) : null,

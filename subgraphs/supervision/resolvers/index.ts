@@ -14,7 +14,7 @@ import { AgencyMutations, AgencyQueries, ServiceAgency } from './Agency';
 import { Enterprise } from './Enterprise';
 import { Hazard, Inspection, RiskPoint } from './Hazard';
 import { Mutation } from './Mutation';
-import { EnterpriseConnection, Query } from './Query';
+import { EnterpriseConnection, EnterpriseEdge, Query } from './Query';
 import { StatisticsQueries } from './Statistics';
 
 /** `JSON` carries a JSON object (the risk map's GeoJSON). */
@@ -36,6 +36,7 @@ export const resolvers = {
   EnforcementTask,
   EnforcementDecision,
   EnterpriseConnection,
+  EnterpriseEdge,
   Enterprise,
   Hazard,
   RiskPoint,
