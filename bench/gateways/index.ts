@@ -20,7 +20,7 @@ import { DEFAULT_DATABASE_URL, prepareDatabase } from './database';
 import type { Scale } from './database';
 import { buildOurs, ensureBenchDependencies } from './deps';
 import { machineCpuReader } from './machine';
-import { corePlan, startLoad, startTarget } from './processes';
+import { corePlan, imageGatewayFlags, startLoad, startTarget } from './processes';
 import type { LoadProcess, TargetProcess } from './processes';
 import { TARGETS } from './protocol';
 import type { SignedCaller, TargetName, TargetSpec } from './protocol';
@@ -214,7 +214,7 @@ async function main(): Promise<void> {
         `Load average before the run: ${loadBefore!.toFixed(1)} (1 min, ${cpus().length} cores)${
           loadBefore! > 0.5 ? ': other work is running and will blur the numbers (see the noise lines)' : ''
         }`,
-        'ours: built (npm run build) and run from dist/ as the Docker image runs it; its defaults, query limits included (no workload reaches them), with PLAYGROUND off and LOG_LEVEL warn',
+        `ours: built (npm run build) and run from dist/ as the Docker image runs it (node ${imageGatewayFlags().join(' ')}); its defaults, query limits included (no workload reaches them), with PLAYGROUND off and LOG_LEVEL warn; apollo and hive with Node's defaults`,
       ].join('\n'),
     );
 

@@ -1,6 +1,7 @@
 // Child processes of the gateway benchmark: the measured targets and the load generator, pinned
 // to separate cores when `taskset` is available.
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -22,8 +23,8 @@ export function corePlan(): { target: number; load: number } | undefined {
   return probe.status === 0 ? { target: 0, load: 1 } : undefined;
 }
 
-function spawnNode(script: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', join(__dirname, script)], {
+function spawnNode(script: string, env: Record<string, string>, nodeFlags: string[] = []): ChildProcess {
+  return spawn(process.execPath, [...nodeFlags, '--import', 'tsx', join(__dirname, script)], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -90,19 +91,37 @@ export interface TargetProcess {
   stop(): Promise<void>;
 }
 
+/**
+ * The Node flags the Docker image starts the gateway with (its `CMD`, between `node` and the
+ * script), so that `ours` runs with the heap settings it has in production.
+ */
+export function imageGatewayFlags(dockerfile = join(__dirname, '..', '..', 'Dockerfile')): string[] {
+  const cmd = [...readFileSync(dockerfile, 'utf8').matchAll(/^CMD (\[.*\])$/gm)].at(-1)?.[1];
+  const argv = cmd ? (JSON.parse(cmd) as string[]) : [];
+  const script = argv.indexOf('dist/gateway/index.js');
+  if (argv[0] !== 'node' || script < 0)
+    throw new Error(`${dockerfile}: CMD does not start dist/gateway/index.js`);
+  return argv.slice(1, script);
+}
+
 export async function startTarget(
   name: TargetName,
   target: TargetSpec,
   core: number | undefined,
   profileDir: string | undefined,
 ): Promise<TargetProcess> {
-  const child = spawnNode(join('targets', `${target.kind}.ts`), {
-    BENCH_TARGET_SPEC: JSON.stringify(target.spec),
-    ...(profileDir ? { BENCH_PROFILE_DIR: profileDir } : {}),
-    // Apollo's gateway otherwise reports usage to Apollo; nothing may leave the machine.
-    APOLLO_TELEMETRY_DISABLED: '1',
-    NODE_ENV: 'production',
-  });
+  const child = spawnNode(
+    join('targets', `${target.kind}.ts`),
+    {
+      BENCH_TARGET_SPEC: JSON.stringify(target.spec),
+      ...(profileDir ? { BENCH_PROFILE_DIR: profileDir } : {}),
+      // Apollo's gateway otherwise reports usage to Apollo; nothing may leave the machine.
+      APOLLO_TELEMETRY_DISABLED: '1',
+      NODE_ENV: 'production',
+    },
+    // The plain gateways run with Node's defaults, as their own docs start them.
+    target.kind === 'ours' ? imageGatewayFlags() : [],
+  );
   const what = `target ${name}`;
   const { url } = await nextMessage<FromTarget, 'ready'>(child, 'ready', what);
   pin(child, core);
