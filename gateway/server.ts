@@ -22,7 +22,7 @@ import { createMetrics } from '../common/metrics';
 import type { Metrics } from '../common/metrics';
 import { createAuthenticator } from './auth/authenticator';
 import { supergraphFromFile } from './supergraphFile';
-import { createGatewayCache, responseCachePlugin } from './cache';
+import { createGatewayCache, responseCachePlugin, stringifyResponse } from './cache';
 import type { GatewayConfig } from './config';
 import { SubgraphDataSource } from './datasources/SubgraphDataSource';
 import { checkGatewayReadiness } from './health/readiness';
@@ -143,6 +143,8 @@ export function createGatewayServer(config: GatewayConfig, deps: GatewayDeps): G
     // Field rules and the partner contract apply to every operation before it is planned.
     gateway: secureGateway(gateway, { logger }),
     formatError: createFormatError(logger),
+    // Apollo's own serialization, but a cached response is sent as stored, never parsed (cache/).
+    stringifyResult: stringifyResponse,
     includeStacktraceInErrorResponses: false,
     introspection: config.introspection,
     // "Did you mean …?" hints map the schema for whoever probes it: only where configured.

@@ -9,31 +9,54 @@ export interface Entry<T> {
   d: T;
 }
 
+/**
+ * The entry as stored: its header (generations, expiry) as one line of JSON, then its data as JSON.
+ * Compact JSON never holds a raw line break, so the first one ends the header; a hit is checked by
+ * parsing the short header alone, and a cached response is sent on without parsing its data.
+ */
 export function encodeEntry<T>(entry: Entry<T>): string {
-  return JSON.stringify(entry);
+  return `${JSON.stringify({ g: entry.g, e: entry.e })}\n${JSON.stringify(entry.d)}`;
 }
 
 /**
- * The entry's data when every generation it recorded still matches `current` and it has not
- * expired; otherwise undefined (a miss).
+ * The entry with its data still as JSON text when every generation it recorded still matches
+ * `current` and it has not expired; otherwise undefined (a miss). An entry in any other layout
+ * (one an earlier version wrote, say) is a miss too: it is simply computed and written again.
  */
+export function decodeEntryText(
+  raw: string | null,
+  current: Readonly<Record<string, number | null>>,
+  now: number,
+): Entry<string> | undefined {
+  if (raw === null) return undefined;
+  const end = raw.indexOf('\n');
+  if (end < 0) return undefined;
+  let header: Omit<Entry<unknown>, 'd'>;
+  try {
+    header = JSON.parse(raw.slice(0, end)) as Omit<Entry<unknown>, 'd'>;
+  } catch {
+    return undefined;
+  }
+  if (typeof header !== 'object' || header === null || !(header.e > now)) return undefined;
+  for (const [partition, generation] of Object.entries(header.g ?? {})) {
+    if (current[partition] !== generation) return undefined;
+  }
+  return { g: header.g, e: header.e, d: raw.slice(end + 1) };
+}
+
+/** As `decodeEntryText`, with the data parsed. */
 export function decodeEntry<T>(
   raw: string | null,
   current: Readonly<Record<string, number | null>>,
   now: number,
 ): Entry<T> | undefined {
-  if (raw === null) return undefined;
-  let entry: Entry<T>;
+  const entry = decodeEntryText(raw, current, now);
+  if (!entry) return undefined;
   try {
-    entry = JSON.parse(raw) as Entry<T>;
+    return { ...entry, d: JSON.parse(entry.d) as T };
   } catch {
     return undefined;
   }
-  if (!(entry.e > now)) return undefined;
-  for (const [partition, generation] of Object.entries(entry.g)) {
-    if (current[partition] !== generation) return undefined;
-  }
-  return entry;
 }
 
 /** Whole seconds left before `entry` expires (at least 0), for the response's cache policy. */

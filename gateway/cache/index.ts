@@ -7,7 +7,7 @@ import { FetchLog } from './responseCache';
 import { createMemoryCacheStore, createRedisCacheStore } from './store';
 import type { CacheStore } from './store';
 
-export { CACHE_STATUS_HEADER, FetchLog, responseCachePlugin } from './responseCache';
+export { CACHE_STATUS_HEADER, FetchLog, responseCachePlugin, stringifyResponse } from './responseCache';
 export type { CacheContext } from './responseCache';
 export type { EntityCache, FetchResponse } from './entityCache';
 export type { CacheStore } from './store';

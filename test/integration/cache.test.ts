@@ -37,6 +37,8 @@ const REPORT = `mutation($input: ReportHazardInput!) { reportHazard(input: $inpu
 
 interface Answer {
   body: GraphQLResponse<any>;
+  /** The body as sent. */
+  text: string;
   cache: string | null;
 }
 
@@ -57,7 +59,8 @@ describe.each([['in process'], ...(testEnv.redisUrl ? [['in Redis']] : [])])('qu
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query, variables }),
     });
-    return { body: (await res.json()) as GraphQLResponse<any>, cache: res.headers.get('x-qsg-cache') };
+    const text = await res.text();
+    return { body: JSON.parse(text) as GraphQLResponse<any>, text, cache: res.headers.get('x-qsg-cache') };
   };
   const statements = () => Object.values(sys.stack.db).reduce((n, db) => n + db.stats.statements, 0);
 
@@ -94,6 +97,9 @@ describe.each([['in process'], ...(testEnv.redisUrl ? [['in Redis']] : [])])('qu
     expect(uncached.cache).toBeNull();
     expect(second.body).toEqual(uncached.body);
     expect(first.body).toEqual(uncached.body);
+    // A hit is sent as it was stored, never re-serialized: the same bytes as the answer it keeps.
+    expect(second.text).toBe(first.text);
+    expect(second.text).toBe(uncached.text);
   });
 
   it('assembles another operation from cached entities without a single SQL statement', async () => {
@@ -132,7 +138,11 @@ describe.each([['in process'], ...(testEnv.redisUrl ? [['in Redis']] : [])])('qu
     expect(officer.cache).toBe('miss');
     expect(officer.body.data).toEqual({ enterprise: null });
     // The same caller's second answer comes from its own entry: still nothing of 崂山区.
-    expect(await ask(shibei, E360, vars)).toEqual({ body: { data: { enterprise: null } }, cache: 'hit' });
+    const again = await ask(shibei, E360, vars);
+    expect({ body: again.body, cache: again.cache }).toEqual({
+      body: { data: { enterprise: null } },
+      cache: 'hit',
+    });
     const other = await ask(shibei, E360_AGAIN, vars);
     expect(other.body.data).toEqual({ enterprise: null });
   });
