@@ -1,6 +1,8 @@
-// `npm run bench [-- --quick] [-- --processes]`: the live-alarm benchmark, then the gateways side
-// by side, each in a fresh process; `npm run bench:alarms` and `npm run bench:gateways` run one.
-// Options are handed to the benchmark that understands them.
+// `npm run bench [-- --quick] [-- --processes] [-- --in-process]`: the live-alarm benchmark, then
+// the gateways side by side, each in a fresh process; `npm run bench:alarms` and
+// `npm run bench:gateways` run one. Options are handed to the benchmark that understands them:
+// `--processes` to the live-alarm one (its subgraphs share its process by default), `--in-process`
+// to the gateways' (whose subgraphs run in processes of their own by default).
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -9,6 +11,7 @@ const { values } = parseArgs({
   options: {
     quick: { type: 'boolean' },
     processes: { type: 'boolean' },
+    'in-process': { type: 'boolean' },
     scenario: { type: 'string', multiple: true },
     connections: { type: 'string' },
     target: { type: 'string', multiple: true },
@@ -30,7 +33,7 @@ const runs: [string, string[], Record<string, string>][] = [
   ['index.ts', args(['quick', 'processes', 'scenario']), {}],
   [
     join('gateways', 'index.ts'),
-    args(['quick', 'processes', 'connections', 'target', 'workload']),
+    args(['quick', 'in-process', 'connections', 'target', 'workload']),
     { NODE_ENV: 'production' },
   ],
 ];

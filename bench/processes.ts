@@ -36,11 +36,20 @@ async function ready(url: string, deadline: number): Promise<void> {
   throw new Error(`${url} did not become ready`);
 }
 
+export interface SubgraphProcessOptions {
+  /**
+   * Run `dist/subgraphs/<name>/index.js` (`npm run build` first), as the image and the compose
+   * file do, instead of the sources through tsx. @default false
+   */
+  fromBuild?: boolean;
+}
+
 /** Starts the three subgraph entry points; the database must be migrated and seeded already. */
 export async function startSubgraphProcesses(
   databaseUrl: string,
   redisUrl: string,
   secrets: { CALLER_SECRET: string; INGEST_KEYS: string },
+  options: SubgraphProcessOptions = {},
 ): Promise<SubgraphProcesses> {
   const children: ChildProcess[] = [];
   const urls = {} as Record<SubgraphName, string>;
@@ -48,7 +57,9 @@ export async function startSubgraphProcesses(
     const port = await freePort();
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', join(__dirname, '..', 'subgraphs', name, 'index.ts')],
+      options.fromBuild
+        ? [join(__dirname, '..', 'dist', 'subgraphs', name, 'index.js')]
+        : ['--import', 'tsx', join(__dirname, '..', 'subgraphs', name, 'index.ts')],
       {
         env: {
           ...process.env,

@@ -40,7 +40,7 @@ export const benchRequire = createRequire(join(DIR, 'package.json'));
 
 /**
  * Builds the project (`npm run build`, incremental: a few seconds when nothing changed), because
- * `ours` runs from `dist/` as the Docker image does.
+ * `ours` and the subgraphs run from `dist/` as the Docker image does.
  */
 export function buildOurs(): void {
   const result = spawnSync('npm', ['run', '--silent', 'build'], {

@@ -1,4 +1,4 @@
-// `npm run bench:gateways [-- --quick] [-- --processes]`: our gateway side by side with the
+// `npm run bench:gateways [-- --quick] [-- --in-process]`: our gateway side by side with the
 // supervision subgraph alone, plain Apollo Gateway and Hive Gateway, on the same subgraphs and
 // city-scale PostgreSQL data, one workload at a time with every target in turn. Prints a table
 // and writes bench/results/latest.json.
@@ -67,8 +67,9 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       quick: { type: 'boolean', default: false },
-      // Each subgraph in its own process (the production shape); needs Redis (REDIS_URL).
-      processes: { type: 'boolean', default: false },
+      // The three subgraphs in this process, on one event loop, instead of each in its own
+      // process started from the build as the compose file starts them (the default).
+      'in-process': { type: 'boolean', default: false },
       connections: { type: 'string' },
       target: { type: 'string', multiple: true },
       workload: { type: 'string', multiple: true },
@@ -90,7 +91,8 @@ async function main(): Promise<void> {
   };
   ensureBenchDependencies();
   phase('dependencies');
-  if (targetNames.some((t) => t === 'ours' || t === 'ours-cached')) {
+  const inProcess = values['in-process'];
+  if (!inProcess || targetNames.some((t) => t === 'ours' || t === 'ours-cached')) {
     buildOurs();
     phase('build');
   }
@@ -99,7 +101,8 @@ async function main(): Promise<void> {
     SCALES[values.quick ? 'quick' : 'full'],
   );
   phase('database');
-  const redisUrl = process.env.REDIS_URL || (values.processes ? 'redis://127.0.0.1:6379' : undefined);
+  // Subgraphs in processes of their own hear each other's events through Redis.
+  const redisUrl = process.env.REDIS_URL || (inProcess ? undefined : 'redis://127.0.0.1:6379');
   const cacheRedisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 
   // Secrets of this run only.
@@ -114,7 +117,7 @@ async function main(): Promise<void> {
 
   const engine = await openEngine({ databaseUrl: db.url, applicationName: 'bench-gateways' });
   const events = redisUrl ? openEventStream(redisUrl) : undefined;
-  const stack = values.processes
+  const stack = !inProcess
     ? undefined
     : await startStack({
         engine,
@@ -123,8 +126,8 @@ async function main(): Promise<void> {
         seed: false,
         logLevel: 'warn',
       });
-  const subgraphProcesses = values.processes
-    ? await startSubgraphProcesses(db.url, redisUrl!, secrets)
+  const subgraphProcesses = !inProcess
+    ? await startSubgraphProcesses(db.url, redisUrl!, secrets, { fromBuild: true })
     : undefined;
   const urls = stack?.urls ?? subgraphProcesses!.urls;
   const machine = machineCpuReader(subgraphProcesses?.pids);
@@ -189,9 +192,9 @@ async function main(): Promise<void> {
     await verifyAnswers(workloads, targets, answerHeaders);
 
     phase('answers checked');
-    const where = values.processes
-      ? 'each subgraph in its own process'
-      : 'the three subgraphs in the orchestrating process';
+    const where = inProcess
+      ? 'the three subgraphs in the orchestrating process (--in-process)'
+      : 'each subgraph in its own process, from dist/ as the compose file starts them';
     console.log(
       [
         `\nGateways side by side — ${new Date().toISOString()}, Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model.trim() ?? '?'})`,
