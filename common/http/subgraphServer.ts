@@ -9,6 +9,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { expressMiddleware } from '@as-integrations/express5';
 import { auditPlugin } from '../audit/plugin';
 import { cacheHintPlugins } from './cacheHints';
+import { jitGateway } from './jitExecutor';
 import type { AuditTarget } from '../audit/plugin';
 import express from 'express';
 import type { Express, Request } from 'express';
@@ -119,7 +120,8 @@ export async function createSubgraphServer<TContext extends object>(
     resolvers: options.resolvers as GraphQLResolverMap<unknown>,
   });
   const apollo = new ApolloServer<TContext>({
-    schema,
+    // The subgraph's schema, its operations compiled by graphql-jit (jitExecutor.ts).
+    gateway: jitGateway(schema),
     formatError: createFormatError(logger),
     includeStacktraceInErrorResponses: false,
     // The gateway sends the queries of one access scope that it issues together as one array;

@@ -21,9 +21,11 @@ import { typeDefs as supervisionTypeDefs } from '../../../subgraphs/supervision/
 import { CITY_ADMIN, SUBGRAPH_TEST_ENV } from '../../../test/harness/auth';
 import { openSeededEngine } from '../../../test/harness/system';
 import { cacheHintPlugins } from '../cacheHints';
+import { jitGateway } from '../jitExecutor';
 
 // Our hints against Apollo's own cache-control plugin, on the real subgraphs and seeded data:
-// every operation must get the same `cache-control` (and the same answer).
+// every operation must get the same `cache-control`, and the same answer from graphql-jit as
+// from graphql-js.
 
 let engine: DbEngine;
 let db: Db;
@@ -80,8 +82,9 @@ async function servers(subgraph: Subgraph) {
     plugins: [ApolloServerPluginInlineTraceDisabled()],
   });
   const schema = build();
+  // As subgraphServer.ts serves it: our hints, and operations compiled by graphql-jit.
   const ours = new ApolloServer<BaseContext>({
-    schema,
+    gateway: jitGateway(schema),
     plugins: [ApolloServerPluginInlineTraceDisabled(), ...cacheHintPlugins(schema)],
   });
   await Promise.all([apollo.start(), ours.start()]);
