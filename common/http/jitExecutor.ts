@@ -17,19 +17,6 @@ import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import type { CompiledQuery } from 'graphql-jit';
 
 /**
- * A subgraph's operations executed by graphql-jit instead of graphql-js. graphql-js interprets
- * the document for every object of every answer: a page of 50 enterprises with their risk points
- * is some 1,500 field executions, each building its arguments, its resolve info and, where a
- * resolver returns a promise, a promise for the whole object. graphql-jit compiles an operation
- * once into a function for its selection and runs that.
- *
- * Apollo Server takes another executor only from a gateway, so this is one: it serves the
- * subgraph's own schema, never changes it, and leaves parsing, validation and every plugin hook
- * of the request pipeline to Apollo Server as before. Compiled operations are kept per parsed
- * document, which Apollo Server's document cache reuses for repeated query text, and are
- * dropped with it.
- */
-/**
  * graphql-jit reports a failed field with an error object of its own, which carries no
  * `extensions` unless the thrown error had some; Apollo Server's error handling reads
  * `extensions.code` of every error. Rebuilt as graphql-js builds it: the thrown error as
@@ -55,6 +42,19 @@ interface Compiled {
   defaults: [string, unknown][];
 }
 
+/**
+ * A subgraph's operations executed by graphql-jit instead of graphql-js. graphql-js interprets
+ * the document for every object of every answer: a page of 50 enterprises with their risk points
+ * is some 1,500 field executions, each building its arguments, its resolve info and, where a
+ * resolver returns a promise, a promise for the whole object. graphql-jit compiles an operation
+ * once into a function for its selection and runs that.
+ *
+ * Apollo Server takes another executor only from a gateway, so this is one: it serves the
+ * subgraph's own schema, never changes it, and leaves parsing, validation and every plugin hook
+ * of the request pipeline to Apollo Server as before. Compiled operations are kept per parsed
+ * document, which Apollo Server's document cache reuses for repeated query text, and are
+ * dropped with it.
+ */
 export function jitGateway(schema: GraphQLSchema): GatewayInterface {
   const compiled = new WeakMap<DocumentNode, Map<string, Compiled>>();
   const compile = (document: DocumentNode, operationName: string | undefined) => {
